@@ -1,0 +1,1 @@
+/work/main/tests/harness/tickdev_hello/tickdev_hello.o
