@@ -1,1 +1,0 @@
-cmd_/work/main/tests/harness/tickdev_hello/Module.symvers :=  sed 's/ko$$/o/'  /work/main/tests/harness/tickdev_hello/modules.order | scripts/mod/modpost -m      -o /work/main/tests/harness/tickdev_hello/Module.symvers -e -i Module.symvers -T - 

@@ -1,1 +1,0 @@
-cmd_/work/main/tests/harness/tickdev_hello/tickdev_hello.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/tests/harness/tickdev_hello/tickdev_hello.ko /work/main/tests/harness/tickdev_hello/tickdev_hello.o /work/main/tests/harness/tickdev_hello/tickdev_hello.mod.o;  true

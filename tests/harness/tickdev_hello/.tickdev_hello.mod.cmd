@@ -1,1 +1,0 @@
-cmd_/work/main/tests/harness/tickdev_hello/tickdev_hello.mod := printf '%s\n'   tickdev_hello.o | awk '!x[$$0]++ { print("/work/main/tests/harness/tickdev_hello/"$$0) }' > /work/main/tests/harness/tickdev_hello/tickdev_hello.mod

@@ -1,1 +1,0 @@
-/work/main/tests/harness/tickdev_hello/tickdev_hello.o
