@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tickdev timer sources, both re-armed against an absolute schedule:
+ * expiry k is due at start + k * period, whatever time the callback ran.
+ * A late callback therefore never shifts later events; the expiries it
+ * skipped are counted as overruns (as timerfd counts them), not lost.
+ *
+ * Both run their callback in softirq context: timer_list always does, and
+ * the hrtimer is started in HRTIMER_MODE_ABS_SOFT, so the two designs see
+ * the same context whichever source drives them.
+ */
+#include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+
+#include "compat.h"
+#include "tickdev.h"
+#include "tickdev_trace.h"
+
+static void tickdev_timer_expired(struct tickdev_source *t, u64 sched_ns,
+				  u64 expire_ns)
+{
+	struct tickdev_dev *dev = tickdev_from_timer(t);
+
+	trace_tickdev_timer_fire(sched_ns, expire_ns, t->kind);
+	dev->prod->tick(dev, sched_ns, expire_ns);
+}
+
+static void tickdev_timer_rearmed(struct tickdev_source *t, u64 next_ns,
+				  u64 overruns)
+{
+	struct tickdev_dev *dev = tickdev_from_timer(t);
+
+	atomic64_inc(&dev->stats.rearms);
+	if (overruns)
+		atomic64_add(overruns, &dev->stats.overruns);
+	trace_tickdev_rearm(next_ns, overruns);
+}
+
+static enum hrtimer_restart tickdev_hrtimer_fn(struct hrtimer *hr)
+{
+	struct tickdev_source *t = container_of(hr, struct tickdev_source, hr);
+	ktime_t now = ktime_get();
+	u64 sched_ns = ktime_to_ns(hrtimer_get_expires(hr));
+	u64 n;
+
+	tickdev_timer_expired(t, sched_ns, ktime_to_ns(now));
+	if (!READ_ONCE(t->active))
+		return HRTIMER_NORESTART;
+	/* Advances the expiry by whole periods past now: n - 1 were missed. */
+	n = hrtimer_forward(hr, now, ns_to_ktime(t->period_ns));
+	tickdev_timer_rearmed(t, ktime_to_ns(hrtimer_get_expires(hr)),
+			      n ? n - 1 : 0);
+	return HRTIMER_RESTART;
+}
+
+/*
+ * Jiffy that expiry k is armed for.  The wheel itself guarantees a timer
+ * never fires early (it runs level-0 timers one tick after @expires), and
+ * that extra tick also covers START having happened part-way into the
+ * tick start_jiffies counts; so the callback runs at most about two ticks
+ * after its due time, never before it.
+ */
+static unsigned long tickdev_list_expires(struct tickdev_source *t, u64 k)
+{
+	return t->start_jiffies +
+	       (unsigned long)div64_u64(k * t->period_ns + TICK_NSEC - 1, TICK_NSEC);
+}
+
+static u64 tickdev_list_due(struct tickdev_source *t, u64 k)
+{
+	return t->start_ns + k * t->period_ns;
+}
+
+static void tickdev_list_fn(struct timer_list *tl)
+{
+	struct tickdev_source *t = tickdev_timer_container_of(t, tl, list);
+	u64 now_ns = ktime_get_ns();
+	u64 overruns = 0;
+
+	tickdev_timer_expired(t, tickdev_list_due(t, t->k), now_ns);
+	if (!READ_ONCE(t->active))
+		return;
+	/* As hrtimer_forward(): expiries already due when we re-arm are missed. */
+	t->k++;
+	while (tickdev_list_due(t, t->k) <= now_ns) {
+		t->k++;
+		overruns++;
+	}
+	mod_timer(&t->list, tickdev_list_expires(t, t->k));
+	tickdev_timer_rearmed(t, tickdev_list_due(t, t->k), overruns);
+}
+
+void tickdev_timer_init(struct tickdev_source *t)
+{
+	timer_setup(&t->list, tickdev_list_fn, 0);
+	tickdev_hrtimer_setup(&t->hr, tickdev_hrtimer_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_SOFT);
+}
+
+/**
+ * tickdev_timer_start() - arm the first expiry, one period from now
+ * @t: the timer, stopped
+ * @kind: TICKDEV_TIMER_*
+ * @period_ns: period, already checked against the source's granularity
+ */
+void tickdev_timer_start(struct tickdev_source *t, u32 kind, u64 period_ns)
+{
+	t->kind = kind;
+	t->period_ns = period_ns;
+	t->k = 1;
+	t->start_jiffies = jiffies;
+	t->start_ns = ktime_get_ns();
+	WRITE_ONCE(t->active, true);
+
+	if (kind == TICKDEV_TIMER_HRTIMER)
+		hrtimer_start(&t->hr, ns_to_ktime(t->start_ns + period_ns),
+			      HRTIMER_MODE_ABS_SOFT);
+	else
+		mod_timer(&t->list, tickdev_list_expires(t, 1));
+}
+
+/**
+ * tickdev_timer_stop() - stop the timer; no callback runs after return
+ * @t: the timer
+ *
+ * Clearing @active first means a callback running now does not re-arm;
+ * the synchronous cancel then waits for it and removes anything it armed
+ * before it saw the flag.
+ */
+void tickdev_timer_stop(struct tickdev_source *t)
+{
+	WRITE_ONCE(t->active, false);
+	hrtimer_cancel(&t->hr);
+	tickdev_timer_delete_sync(&t->list);
+}
