@@ -11,7 +11,11 @@ TOP := $(CURDIR)
 # Module trees built by kbuild: the driver and the harness probe module.
 KMODS := driver tests/harness/tickdev_hello
 
-.PHONY: all deps modules user test check clean help
+.PHONY: all deps modules user test check clean help bench report \
+	debug-kernel test-debug
+
+# Benchmark preset: quick (~2 min), default (~15 min), full.
+PRESET ?= default
 
 all: deps modules user
 
@@ -19,7 +23,9 @@ help:
 	@echo "make            build tickdev.ko and the userspace tools"
 	@echo "make test       run the test suite in the guest (exit status is the verdict)"
 	@echo "make bench      run the benchmark suite in the guest (PRESET=quick|default|full)"
+	@echo "make report     RESULTS.md and plots from the newest results folder"
 	@echo "make check      W=1 build, sparse C=2, checkpatch --strict"
+	@echo "make debug-kernel / make test-debug   the debug-kernel tier"
 	@echo "make clean      remove build output (keeps .cache)"
 
 deps:
@@ -38,6 +44,21 @@ user: deps
 
 test: all
 	scripts/vm-run -t 3600 -- tests/run
+
+# The main job: the benchmark suite in the guest, into results/<date>-<commit>/.
+bench: all
+	scripts/vm-run -t 10800 -- scripts/bench-suite --preset $(PRESET)
+
+# RESULTS.md and its plots from the newest results folder (host side).
+report: deps
+	scripts/report
+
+# The debug-kernel tier: a lockdep/KASAN/kmemleak kernel, cached in .cache.
+debug-kernel: deps
+	scripts/debug-kernel
+
+test-debug: deps debug-kernel
+	scripts/test-debug
 
 # The style gate: a W=1 build with sparse over every file, then checkpatch
 # on every C file we own; any warning fails.
