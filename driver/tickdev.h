@@ -240,6 +240,7 @@ void tickdev_ring_put(struct tickdev_dev *dev, struct tickdev_ring *ring,
 		      struct tickdev_event *ev, const u8 *payload);
 u32 tickdev_ring_take(struct tickdev_ring *ring, void *dst, size_t room);
 u32 tickdev_ring_clear(struct tickdev_ring *ring);
+void tickdev_ring_lost(struct tickdev_ring *ring, u32 n);
 u32 tickdev_ring_queued(struct tickdev_ring *ring);
 bool tickdev_ring_empty(struct tickdev_ring *ring);
 

@@ -150,7 +150,11 @@ static ssize_t tickdev_read_once(struct tickdev_reader *rd, char __user *buf,
 		if (!bytes)
 			break;
 		if (copy_to_user(buf + done, rd->bounce, bytes)) {
-			/* Taken but not delivered: account and report them. */
+			/*
+			 * Taken but not delivered: count them as dropped and
+			 * report them in the next record, like any other loss.
+			 */
+			tickdev_ring_lost(ring, bytes / rs);
 			atomic64_add(bytes / rs, &dev->stats.dropped);
 			ret = -EFAULT;
 			break;

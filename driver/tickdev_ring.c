@@ -196,6 +196,20 @@ u32 tickdev_ring_clear(struct tickdev_ring *ring)
 	return n;
 }
 
+/**
+ * tickdev_ring_lost() - report records taken but never delivered
+ * @ring: the ring; cfg_rwsem held for read
+ * @n: records lost (copy_to_user faulted)
+ */
+void tickdev_ring_lost(struct tickdev_ring *ring, u32 n)
+{
+	unsigned long flags;
+
+	ring->ops->lock(ring, &flags);
+	ring->pending_drops += n;
+	ring->ops->unlock(ring, flags);
+}
+
 /* Records waiting; a snapshot (no lock) is enough for every caller. */
 u32 tickdev_ring_queued(struct tickdev_ring *ring)
 {
