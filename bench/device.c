@@ -40,7 +40,7 @@ int tb_dev_open(const char *path, int flags, bool control)
 		    path);
 	if (!control)
 		err(TB_EXIT_USAGE,
-		    "%s: opening another reader failed (the module's max_readers bounds readers)",
+		    "%s: opening another reader (see the module's max_readers)",
 		    path);
 	err(TB_EXIT_USAGE, "%s", path);
 }
@@ -80,11 +80,72 @@ void tb_dev_check_api(int fd, const char *path)
 		     path, ver, TICKDEV_API_VERSION);
 }
 
+#define TB_PARAMS	"/sys/module/tickdev/parameters/"
+
+/* One module parameter as text, or false when it cannot be read. */
+static bool tb_param(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), TB_PARAMS "%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fgets(buf, len, f);
+	if (fclose(f))
+		ok = false;
+	buf[strcspn(buf, "\n")] = 0;
+	return ok;
+}
+
+static void tb_param_name(const char *name, u32 *val,
+			  const char *(*to_name)(int), int n)
+{
+	char buf[32];
+	int i;
+
+	if (!tb_param(name, buf, sizeof(buf)))
+		return;
+	for (i = 0; i < n; i++)
+		if (!strcmp(buf, to_name(i)))
+			*val = i;
+}
+
+static void tb_param_u32(const char *name, u32 *val)
+{
+	char buf[32], *end;
+	unsigned long v;
+
+	if (!tb_param(name, buf, sizeof(buf)))
+		return;
+	v = strtoul(buf, &end, 10);
+	if (end != buf && !*end)
+		*val = v;
+}
+
+/*
+ * The configuration a run starts from: the module's load-time defaults,
+ * not whatever the previous run left in the device, so a run's result
+ * does not depend on the runs before it.  Without the parameters in
+ * sysfs, the device's current configuration is the fallback.
+ */
+static void tb_dev_defaults(struct tickdev_config *cfg)
+{
+	tb_param_name("timer", &cfg->timer, tb_timer_name, TICKDEV_TIMER_NR);
+	tb_param_name("design", &cfg->design, tb_design_name,
+		      TICKDEV_DESIGN_NR);
+	tb_param_name("fanout", &cfg->fanout, tb_fanout_name,
+		      TICKDEV_FANOUT_NR);
+	tb_param_u32("ring_records", &cfg->ring_records);
+	tb_param_u32("frame_bytes", &cfg->frame_bytes);
+}
+
 /**
  * tb_dev_configure() - stop the device and set the run's configuration
  * @fd: device (a control open, closed by the caller before readers open)
- * @o: options; fields left unset keep the device's current value (its
- *	module parameters)
+ * @o: options; fields left unset take the module parameters' values
  * @cfg: filled with the configuration read back from the device
  */
 void tb_dev_configure(int fd, const struct tb_opts *o,
@@ -110,6 +171,7 @@ void tb_dev_configure(int fd, const struct tb_opts *o,
 			st.readers - 1);
 
 	tb_dev_ioctl(fd, TICKDEV_IOC_GET_CONFIG, cfg, "GET_CONFIG");
+	tb_dev_defaults(cfg);
 	cfg->period_ns = o->period_ns;
 	if (o->timer >= 0)
 		cfg->timer = o->timer;

@@ -364,6 +364,27 @@ static void tb_loop(struct tb_ctx *c)
 }
 
 /*
+ * A timerfd's last measured expiry may be due by the clock yet not have
+ * fired (the hrtimer interrupt comes a little later), so wait for it, for
+ * at most two periods and a bit: a shared timerfd's last expiry may have
+ * gone to another reader, and then the next one ends the wait.
+ */
+static bool tb_drain_wait(struct tb_ctx *c, u64 until)
+{
+	struct pollfd p = { .fd = c->w->chan->fd, .events = POLLIN };
+	u64 now = tb_now_ns();
+	int r;
+
+	if (c->run->o->source != TB_SRC_TIMERFD ||
+	    c->w->max_seq >= c->run->end_seq || now >= until)
+		return false;
+	r = poll(&p, 1, (until - now) / 1000000 + 1);
+	if (r < 0 && errno != EINTR)
+		tb_fail(c, "reader %u: poll: %s", c->w->id, strerror(errno));
+	return r >= 0 || errno == EINTR;
+}
+
+/*
  * After STOP nothing new arrives: read this reader's own channel without
  * blocking until it is empty.  A timerfd keeps ticking, so its drain ends
  * once the last measured expiry has been seen.
@@ -373,6 +394,7 @@ static void tb_drain(struct tb_ctx *c)
 	const struct tb_run *run = c->run;
 	struct tb_worker *w = c->w;
 	struct tb_chan *ch = w->chan;
+	u64 until = tb_now_ns() + 2 * run->cfg.period_ns + 50000000;
 	int fl, r;
 
 	if (run->o->source == TB_SRC_TIMERFD &&
@@ -384,12 +406,14 @@ static void tb_drain(struct tb_ctx *c)
 			strerror(errno));
 		return;
 	}
-	do {
+	while (!w->failed) {
 		if (run->o->source == TB_SRC_TIMERFD &&
 		    w->max_seq >= run->end_seq)
 			break;
 		r = tb_read(c, ch, TB_RD_DRAIN);
-	} while (r && !w->failed);
+		if (!r && !tb_drain_wait(c, until))
+			break;
+	}
 }
 
 static u64 tb_tv_ns(const struct timeval *tv)

@@ -135,8 +135,8 @@ static const char tb_help[] =
 	"event count, STOPs, drains, and reports per-event latency legs:\n"
 	"  lateness = expire - sched    producer = enqueue - expire\n"
 	"  wake     = user - enqueue    e2e      = user - sched\n"
-	"(user = CLOCK_MONOTONIC right after read() returns).  Fields of the\n"
-	"device left unset keep the device's current values (module parameters).\n"
+	"(user = CLOCK_MONOTONIC right after read() returns).  Device settings\n"
+	"not given take the module parameters' values (its load-time defaults).\n"
 	"\n"
 	"Source and device:\n"
 	"  -S, --source=SRC       tickdev (default) or timerfd (baseline: same readers\n"
@@ -191,13 +191,16 @@ static const char tb_help[] =
 	"      --dump=PATH        raw per-event dump, one line per event:\n"
 	"                         reader seq sched_ns expire_ns enqueue_ns user_ns\n"
 	"                         cpu dropped  ('-' where a field does not apply)\n"
+	"      --progress         show the progress line even when stderr is not a\n"
+	"                         terminal or the run is short\n"
+	"      --no-progress      never show it\n"
 	"  -V, --version          print the version and the API version\n"
 	"      --help             this help\n"
 	"\n"
 	"Histograms are log-linear (128 sub-buckets per power of two): percentiles\n"
 	"are within 0.8% of the true value, memory does not grow with run length.\n"
-	"A progress line is shown on stderr when it is a terminal and the run is\n"
-	"longer than 3 s.\n"
+	"By default a progress line is shown on stderr, once a second, when it is\n"
+	"a terminal and the run is longer than 3 s.\n"
 	"\n"
 	"Exit status: 0 success; 1 a run-time failure; 2 bad usage, missing device\n"
 	"(insmod driver/tickdev.ko) or API version mismatch; 3 the run completed\n"
@@ -274,15 +277,17 @@ static u64 tb_parse_time(const char *opt, const char *s, u64 unit_ns)
 static int tb_parse_name(const char *opt, const char *s,
 			 const char * const *names, int n)
 {
+	char list[128] = "";
+	size_t off = 0;
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(s, names[i]))
 			return i;
-	fprintf(stderr, "tickbench: %s wants one of:", opt);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, " %s", names[i]);
-	tb_bad_usage("; got '%s'", s);
+	for (i = 0; i < n && off < sizeof(list); i++)
+		off += snprintf(list + off, sizeof(list) - off, "%s%s",
+				i ? ", " : "", names[i]);
+	tb_bad_usage("%s wants one of %s; got '%s'", opt, list, s);
 }
 
 static void tb_parse_modes(struct tb_opts *o, const char *s)
@@ -307,7 +312,8 @@ static void tb_parse_modes(struct tb_opts *o, const char *s)
 enum {
 	OPT_SOURCE_DEV = 256, OPT_TIMER, OPT_DESIGN, OPT_FANOUT, OPT_RING,
 	OPT_FRAME, OPT_PROCS, OPT_NOVERIFY, OPT_JSON, OPT_CSVROW, OPT_CSV,
-	OPT_REP, OPT_TAG, OPT_HISTFILE, OPT_DUMP, OPT_HELP,
+	OPT_REP, OPT_TAG, OPT_HISTFILE, OPT_DUMP, OPT_HELP, OPT_PROGRESS,
+	OPT_NOPROGRESS,
 };
 
 static void tb_parse(int argc, char **argv, struct tb_opts *o)
@@ -340,6 +346,8 @@ static void tb_parse(int argc, char **argv, struct tb_opts *o)
 		{ "hist-file", required_argument, NULL, OPT_HISTFILE },
 		{ "histogram", required_argument, NULL, 'h' },
 		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NOPROGRESS },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -469,6 +477,12 @@ static void tb_parse(int argc, char **argv, struct tb_opts *o)
 			break;
 		case OPT_DUMP:
 			o->dump = optarg;
+			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NOPROGRESS:
+			o->progress = 0;
 			break;
 		case 'V':
 			printf("tickbench %s (tickdev API %d)\n", TB_VERSION,
@@ -650,7 +664,8 @@ static void tb_epoll_add(int epfd, const struct tb_run *run, unsigned int c,
 			 u32 flags)
 {
 	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLRDNORM | flags,
+		/* EPOLLEXCLUSIVE allows EPOLLIN but not EPOLLRDNORM. */
+		.events = EPOLLIN | flags,
 		.data.u32 = c,
 	};
 
@@ -904,8 +919,9 @@ static bool tb_control(struct tb_run *run, const sigset_t *stopset,
 	else if (o->source == TB_SRC_TIMERFD)
 		deadline = run->t0_ns + (o->loops - 1) * o->period_ns;
 	total = o->duration_ns ? o->duration_ns : o->loops * o->period_ns;
-	progress = !o->quiet && isatty(STDERR_FILENO) &&
-		   total > TB_PROGRESS_NS;
+	progress = o->progress > 0 ||
+		   (o->progress < 0 && !o->quiet && isatty(STDERR_FILENO) &&
+		    total > TB_PROGRESS_NS);
 	/* Polling the device for --loops: often enough, not too often. */
 	slice = 100 * 1000 * 1000;
 	if (!deadline)
@@ -1029,6 +1045,7 @@ int main(int argc, char **argv)
 		.batch = 1,
 		.verify = true,
 		.tag = "",
+		.progress = -1,
 	};
 	struct tb_result *res;
 	u64 t_start, t_stop;

@@ -81,6 +81,7 @@ enum tb_leg {
  * @json: summary as JSON
  * @csv_row: summary as one CSV row with its header
  * @quiet: no human summary, no progress, no notes
+ * @progress: progress line: -1 when stderr is a terminal, 0 never, 1 always
  */
 struct tb_opts {
 	enum tb_source source;
@@ -110,6 +111,7 @@ struct tb_opts {
 	bool json;
 	bool csv_row;
 	bool quiet;
+	int progress;
 };
 
 /**
