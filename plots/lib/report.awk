@@ -1,0 +1,1242 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# plots/lib/report.awk - the data reduction behind scripts/report: reads
+# one results folder and writes RESULTS.md's body on stdout, the data files
+# the plots/*.gp scripts read into imgdir, and the list of plots to render.
+#
+# Invoked by scripts/report only (POSIX awk; mawk is the host's awk):
+#   awk -v folder=results/X -v imgdir=docs/img -v imgrel=docs/img \
+#       -v plotlist=FILE -f plots/lib/report.awk \
+#       env.txt runs.csv [rate.csv overhead.csv memory.csv collateral.csv]
+#       [hist/*.dat]
+#
+# The one rule: every figure printed is a value read from the folder,
+# scaled to another unit (ns -> us, ms), or a ratio of two such values
+# written with a trailing "x" sign (or a percentage with "%").  Nothing is
+# averaged: over repetitions a cell shows the lower median (a value one
+# repetition measured), the lowest-highest range, and the worst maximum.
+# A figure the folder lacks is written "-" and named as not measured.
+
+function die(msg) {
+	printf "scripts/report: %s\n", msg > "/dev/stderr"
+	failed = 1
+	exit 1
+}
+
+function basename(p,    n, a) {
+	n = split(p, a, "/")
+	return a[n]
+}
+
+# -- numbers and their formats ------------------------------------------
+
+function isnum(v) {
+	return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/
+}
+
+# ns as microseconds, with enough decimals that small legs keep a digit.
+function us(ns) {
+	if (!isnum(ns))
+		return "-"
+	if (ns < 10000 && ns > -10000)
+		return sprintf("%.2f", ns / 1000)
+	return sprintf("%.1f", ns / 1000)
+}
+
+function period_str(ns) {
+	if (!isnum(ns))
+		return "-"
+	if (ns >= 1000000 && ns % 1000000 == 0)
+		return sprintf("%.0f ms", ns / 1000000)
+	if (ns >= 1000 && ns % 1000 == 0)
+		return sprintf("%.0f µs", ns / 1000)
+	return sprintf("%.0f ns", ns)
+}
+
+function ratio(a, b) {
+	if (!isnum(a) || !isnum(b) || b <= 0)
+		return "-"
+	return sprintf("%.2f×", a / b)
+}
+
+function nan(v) {
+	return isnum(v) ? v : "NaN"
+}
+
+function plural(n, word) {
+	return n " " word (n == 1 ? "" : "s")
+}
+
+# -- sorting (mawk has no asort) ----------------------------------------
+
+# Sort a[1..n] ascending, numerically when numeric is 1, else as strings.
+function isort(a, n, numeric,    i, j, t) {
+	for (i = 2; i <= n; i++) {
+		t = a[i]
+		for (j = i - 1; j >= 1; j--) {
+			if (numeric ? (a[j] + 0 <= t + 0) : (a[j] "" <= t ""))
+				break
+			a[j + 1] = a[j]
+		}
+		a[j + 1] = t
+	}
+}
+
+# -- CSV files ------------------------------------------------------------
+
+# col(file, row, name): a field by column name, "" when the column is absent.
+function col(f, r, name) {
+	if (!((f, name) in hdr))
+		return ""
+	return val[f, r, hdr[f, name]]
+}
+
+function hascol(f, name) {
+	return (f, name) in hdr
+}
+
+# The first of a space-separated list of candidate column names present.
+function pickcol(f, names,    n, a, i) {
+	n = split(names, a, " ")
+	for (i = 1; i <= n; i++)
+		if ((f, a[i]) in hdr)
+			return a[i]
+	return ""
+}
+
+# A CSV file as a Markdown table, verbatim (blank fields shown as "-").
+function csv_table(f,    r, i, line) {
+	line = "|"
+	for (i = 1; i <= ncol[f]; i++)
+		line = line " " hname[f, i] " |"
+	print line
+	line = "|"
+	for (i = 1; i <= ncol[f]; i++)
+		line = line "---|"
+	print line
+	for (r = 1; r <= nrow[f]; r++) {
+		line = "|"
+		for (i = 1; i <= ncol[f]; i++)
+			line = line " " (val[f, r, i] == "" ? "-" : val[f, r, i]) " |"
+		print line
+	}
+}
+
+# -- input ------------------------------------------------------------------
+
+FNR == 1 {
+	cur = basename(FILENAME)
+	if (FILENAME ~ /\/hist\/[^\/]*$/ || FILENAME ~ /^hist\//)
+		cur = "hist"
+}
+
+cur == "env.txt" {
+	if ($0 ~ /^[ \t]*#/ || $0 !~ /:/)
+		next
+	k = $0
+	sub(/[ \t]*:.*/, "", k)
+	v = $0
+	sub(/^[^:]*:[ \t]*/, "", v)
+	sub(/[ \t\r]+$/, "", v)
+	envkeys[++nenv] = k
+	env[tolower(k)] = v
+	next
+}
+
+cur == "hist" {
+	# Only the header matters here: it names the cell the file holds.
+	if (FNR == 1 && $0 ~ /^# tickbench histogram:/) {
+		nh++
+		hfile[nh] = FILENAME
+		line = $0
+		sub(/^# tickbench histogram:[ \t]*/, "", line)
+		n = split(line, t, " ")
+		for (i = 1; i + 1 <= n; i += 2)
+			hmeta[nh, t[i]] = t[i + 1]
+	}
+	nextfile
+}
+
+cur ~ /\.csv$/ {
+	sub(/\r$/, "")
+	if ($0 ~ /^#/ && !((cur, "#") in seenhdr)) {
+		seenhdr[cur, "#"] = 1
+		line = substr($0, 2)
+		ncol[cur] = split(line, t, ",")
+		for (i = 1; i <= ncol[cur]; i++) {
+			gsub(/^[ \t]+|[ \t]+$/, "", t[i])
+			hdr[cur, t[i]] = i
+			hname[cur, i] = t[i]
+		}
+		next
+	}
+	if ($0 ~ /^#/ || $0 ~ /^[ \t]*$/)
+		next
+	if (!((cur, "#") in seenhdr))
+		die(cur ": the first line must be the '#' header naming the columns")
+	r = ++nrow[cur]
+	n = split($0, t, ",")
+	for (i = 1; i <= n; i++)
+		val[cur, r, i] = t[i]
+	next
+}
+
+# -- cells: runs.csv rows grouped over repetitions ----------------------------
+
+function cellkey(r,    k, i) {
+	k = ""
+	for (i = 1; i <= nkf; i++)
+		k = k (i > 1 ? "|" : "") col("runs.csv", r, kf[i])
+	return k
+}
+
+function build_cells(    r, k, c, i) {
+	nkf = split("source design timer fanout mode readers period_ns frame_bytes ring batch procs", kf, " ")
+	for (r = 1; r <= nrow["runs.csv"]; r++) {
+		k = cellkey(r)
+		if (!(k in cellid)) {
+			c = cellid[k] = ++ncell
+			for (i = 1; i <= nkf; i++)
+				C[c, kf[i]] = col("runs.csv", r, kf[i])
+		}
+		c = cellid[k]
+		crow[c, ++cn[c]] = r
+	}
+	# Rows of a cell in repetition order, so per-rep lists read left to right.
+	for (c = 1; c <= ncell; c++)
+		for (i = 2; i <= cn[c]; i++) {
+			r = crow[c, i]
+			for (k = i - 1; k >= 1 && col("runs.csv", crow[c, k], "rep") + 0 > col("runs.csv", r, "rep") + 0; k--)
+				crow[c, k + 1] = crow[c, k]
+			crow[c, k + 1] = r
+		}
+}
+
+# Lower median over a cell's repetitions: a value one repetition measured.
+function lmed(c, name,    i, n, a, v) {
+	n = 0
+	for (i = 1; i <= cn[c]; i++) {
+		v = col("runs.csv", crow[c, i], name)
+		if (isnum(v))
+			a[++n] = v
+	}
+	if (!n)
+		return ""
+	isort(a, n, 1)
+	return a[int((n + 1) / 2)]
+}
+
+function cmax(c, name,    i, v, m) {
+	m = ""
+	for (i = 1; i <= cn[c]; i++) {
+		v = col("runs.csv", crow[c, i], name)
+		if (isnum(v) && (m == "" || v + 0 > m + 0))
+			m = v
+	}
+	return m
+}
+
+function cmin(c, name,    i, v, m) {
+	m = ""
+	for (i = 1; i <= cn[c]; i++) {
+		v = col("runs.csv", crow[c, i], name)
+		if (isnum(v) && (m == "" || v + 0 < m + 0))
+			m = v
+	}
+	return m
+}
+
+# Per-repetition values joined by "/", "-" for a blank.
+function clist(c, name,    i, v, s) {
+	s = ""
+	for (i = 1; i <= cn[c]; i++) {
+		v = col("runs.csv", crow[c, i], name)
+		s = s (i > 1 ? "/" : "") (v == "" ? "-" : v)
+	}
+	return s
+}
+
+# The repetition whose p50 is the lower median (for its histogram file).
+function medrep(c,    m, i) {
+	m = lmed(c, "p50_ns")
+	for (i = 1; i <= cn[c]; i++)
+		if (col("runs.csv", crow[c, i], "p50_ns") == m)
+			return col("runs.csv", crow[c, i], "rep")
+	return col("runs.csv", crow[c, 1], "rep")
+}
+
+# Worst repetition of dropped / enqueued records, in percent ("" if unknown).
+function cdrop_pct(c,    i, r, d, e, p, m) {
+	m = ""
+	for (i = 1; i <= cn[c]; i++) {
+		r = crow[c, i]
+		d = col("runs.csv", r, "drops")
+		e = col("runs.csv", r, "enqueued")
+		if (!isnum(e) || e <= 0) {
+			e = col("runs.csv", r, "events")
+			if (isnum(e) && isnum(d))
+				e += d
+		}
+		if (!isnum(d) || !isnum(e) || e <= 0)
+			continue
+		p = 100 * d / e
+		if (m == "" || p > m)
+			m = p
+	}
+	return m
+}
+
+# A per-event figure rescaled to events produced (lower median over reps).
+function cper_produced(c, name,    i, r, v, e, p, n, a) {
+	n = 0
+	for (i = 1; i <= cn[c]; i++) {
+		r = crow[c, i]
+		v = col("runs.csv", r, name)
+		e = col("runs.csv", r, "events")
+		p = col("runs.csv", r, "produced")
+		if (isnum(v) && isnum(e) && isnum(p) && p > 0)
+			a[++n] = v * e / p
+	}
+	if (!n)
+		return ""
+	isort(a, n, 1)
+	return a[int((n + 1) / 2)]
+}
+
+function cell_label(c) {
+	if (C[c, "source"] == "tickdev")
+		return C[c, "design"]
+	return C[c, "source"]
+}
+
+function cell_bad(c,    i, r, s) {
+	s = ""
+	for (i = 1; i <= cn[c]; i++) {
+		r = crow[c, i]
+		if (col("runs.csv", r, "integrity_errors") + 0 > 0)
+			s = "integrity errors " clist(c, "integrity_errors")
+		if (col("runs.csv", r, "interrupted") + 0 > 0)
+			s = s (s == "" ? "" : "; ") "interrupted rep " col("runs.csv", r, "rep")
+	}
+	return s
+}
+
+# -- finding cells ----------------------------------------------------------
+
+# The best cell matching a source/design at a period, reader count, mode,
+# fan-out and frame size ("*" matches anything).  Ties prefer hrtimer (its
+# period is exact), one record per read, threads, and more repetitions.
+function find(src, des, per, rd, mode, fan, frame,    c, best, bs, s) {
+	best = 0
+	bs = -1
+	for (c = 1; c <= ncell; c++) {
+		if (C[c, "source"] != src)
+			continue
+		if (des != "*" && C[c, "design"] != des)
+			continue
+		if (per != "*" && C[c, "period_ns"] != per)
+			continue
+		if (rd != "*" && C[c, "readers"] != rd)
+			continue
+		if (mode != "*" && C[c, "mode"] != mode)
+			continue
+		if (fan != "*" && C[c, "fanout"] != fan)
+			continue
+		if (frame != "*" && C[c, "frame_bytes"] != frame && !(src != "tickdev" && C[c, "frame_bytes"] == ""))
+			continue
+		s = (C[c, "timer"] == "hrtimer" ? 8 : 0) + (C[c, "batch"] + 0 <= 1 ? 4 : 0) + (C[c, "procs"] + 0 == 0 ? 2 : 0)
+		s = s * 100 + cn[c]
+		if (s > bs) {
+			bs = s
+			best = c
+		}
+	}
+	return best
+}
+
+# The same-run timerfd cell to compare a cell with: same period, readers
+# and mode; same fan-out when timerfd ran it, else broadcast.
+function timerfd_of(c,    t) {
+	t = find("timerfd", "*", C[c, "period_ns"], C[c, "readers"], C[c, "mode"], C[c, "fanout"], "*")
+	if (!t)
+		t = find("timerfd", "*", C[c, "period_ns"], C[c, "readers"], C[c, "mode"], "broadcast", "*")
+	return t
+}
+
+# The cyclictest cell at a period (its readers are its threads).
+function cyclic_of(per,    c) {
+	c = find("cyclictest", "*", per, 1, "*", "*", "*")
+	if (!c)
+		c = find("cyclictest", "*", per, "*", "*", "*", "*")
+	return c
+}
+
+# Distinct values of a cell field (over cells of a source), sorted.
+function distinct(field, src, out, numeric,    c, n, seen) {
+	n = 0
+	for (c = 1; c <= ncell; c++) {
+		if (src != "*" && C[c, "source"] != src)
+			continue
+		if (C[c, field] == "" || (C[c, field] in seen))
+			continue
+		seen[C[c, field]] = 1
+		out[++n] = C[c, field]
+	}
+	isort(out, n, numeric)
+	return n
+}
+
+# The headline slice: the mode, fan-out and frame size most cells share
+# with the baselines; block, broadcast and 0 bytes when they were run.
+function choose_headline(    n, a, i) {
+	HMODE = "block"
+	HFAN = "broadcast"
+	HFRAME = "0"
+	if (!find("tickdev", "*", "*", "*", HMODE, "*", "*")) {
+		n = distinct("mode", "tickdev", a, 0)
+		HMODE = n ? a[1] : "*"
+	}
+	if (!find("tickdev", "*", "*", "*", "*", HFAN, "*")) {
+		n = distinct("fanout", "tickdev", a, 0)
+		HFAN = n ? a[1] : "*"
+	}
+	if (!find("tickdev", "*", "*", "*", "*", "*", HFRAME)) {
+		n = distinct("frame_bytes", "tickdev", a, 1)
+		HFRAME = n ? a[1] : "*"
+	}
+	# Reader count of the headline: 1 when measured, else the smallest.
+	HREADERS = 1
+	if (!find("tickdev", "*", "*", 1, HMODE, HFAN, HFRAME)) {
+		n = distinct("readers", "tickdev", a, 1)
+		HREADERS = n ? a[1] : "*"
+	}
+	# Periods, longest first (lowest rate first).
+	NPER = distinct("period_ns", "*", PER, 1)
+	for (i = 1; i <= int(NPER / 2); i++) {
+		n = PER[i]
+		PER[i] = PER[NPER + 1 - i]
+		PER[NPER + 1 - i] = n
+	}
+}
+
+# The period the bars and the analysis quote: 1 ms when measured.
+function ref_period(    i) {
+	for (i = 1; i <= NPER; i++)
+		if (PER[i] == 1000000)
+			return PER[i]
+	return ""
+}
+
+# -- plots --------------------------------------------------------------------
+
+# Queue a plot: scripts/report renders it as PNG and SVG.
+function add_plot(script, input, name, extra) {
+	extra = "envlabel='" envlabel "'" (extra == "" ? "" : ";" extra)
+	printf "%s\t%s\t%s\t%s\n", script, input, name, extra > plotlist
+}
+
+function figure(name, alt, script, input, extra) {
+	add_plot(script, input, name, extra)
+	printf "![%s](%s/%s.png)\n\n", alt, imgrel, name
+	printf "<sub>[SVG](%s/%s.svg) · `gnuplot -e \"input='%s';envlabel='%s'%s;output='%s.png'\" plots/%s`</sub>\n\n", imgrel, name, input, envlabel, (extra == "" ? "" : ";" extra), name, script
+}
+
+# -- sections -----------------------------------------------------------------
+
+function section_env(    i, k, accel) {
+	print "## Environment"
+	print ""
+	print "| key | value |"
+	print "|---|---|"
+	for (i = 1; i <= nenv; i++) {
+		k = envkeys[i]
+		printf "| %s | %s |\n", k, env[tolower(k)]
+	}
+	print ""
+	accel = tolower(env_get("accel accelerator tcg/kvm qemu accel"))
+	if (accel ~ /tcg/) {
+		print "**The guest is software-emulated (QEMU TCG): every guest instruction is translated and run by QEMU on the host, so absolute times in this report are inflated, by a factor that is not constant across code paths. What carries over to real hardware are the ratios between designs and baselines measured side by side in this one run, not the microseconds.**"
+	} else if (accel ~ /kvm/) {
+		print "**The guest runs under KVM (hardware-assisted): absolute times include virtualisation costs (timer and interrupt exits); the ratios between designs and baselines measured side by side in this one run are what carry over.**"
+	} else {
+		print "**The accelerator is not recorded in env.txt. The guest may be software-emulated (QEMU TCG), in which case absolute times are inflated; the ratios between designs and baselines measured side by side in this one run are what carry over.**"
+	}
+	print ""
+}
+
+# A value from env.txt by the first of several candidate key names.
+function env_get(keys,    n, a, i, k) {
+	n = split(keys, a, " ")
+	for (i = 1; i <= n; i++)
+		if (tolower(a[i]) in env)
+			return env[tolower(a[i])]
+	# Multi-word keys: match on the key text itself.
+	for (k in env)
+		for (i = 1; i <= n; i++)
+			if (index(k, tolower(a[i])) == 1)
+				return env[k]
+	return ""
+}
+
+function section_reproduce(    preset) {
+	preset = env_get("preset")
+	print "## Reproduce"
+	print ""
+	print "Every figure below comes from `" folder "/`; each plot names the gnuplot command that redraws it from the data files beside the image."
+	print ""
+	print "```sh"
+	printf "make bench%s   # the suite in the guest -> results/<date>-<commit>/\n", (preset == "" ? "" : " PRESET=" preset)
+	printf "make report                 # RESULTS.md and %s/ from the newest results folder\n", imgrel
+	printf "scripts/report %s  # this report from this folder\n", folder
+	print "scripts/bench-cell --help   # one cell by hand (see its usage for the options)"
+	print "```"
+	print ""
+}
+
+function head_row() {
+	print "| period | source | p50 µs | p99 µs | p99.9 µs | max µs | p50 range µs | drops per rep | p50 ÷ timerfd | p99 ÷ timerfd | reps | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+}
+
+function lat_row(c, per,    t, bad) {
+	t = (C[c, "source"] == "tickdev") ? timerfd_of(c) : 0
+	bad = cell_bad(c)
+	printf "| %s | %s | %s | %s | %s | %s | %s–%s | %s | %s | %s | %s | %s |\n", period_str(per), cell_label(c), \
+		us(lmed(c, "p50_ns")), us(lmed(c, "p99_ns")), us(lmed(c, "p999_ns")), us(cmax(c, "max_ns")), \
+		us(cmin(c, "p50_ns")), us(cmax(c, "p50_ns")), \
+		(C[c, "source"] == "tickdev" ? clist(c, "drops") : "-"), \
+		(t ? ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) : "-"), \
+		(t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), cn[c], (bad == "" ? "" : bad)
+}
+
+function section_headline(    i, per, c, any) {
+	print "## Latency: the headline cells"
+	print ""
+	printf "End-to-end latency (timer scheduled → the reader's `read()` returned) with %s, mode `%s`, fan-out `%s`, frame %s bytes, hrtimer where it ran. ", \
+		(HREADERS == 1 ? "1 reader" : HREADERS " readers"), HMODE, HFAN, HFRAME
+	print "Over repetitions each figure is the lower median (a value one repetition measured); the range is the lowest and highest p50 and max is the worst repetition. Ratios are to timerfd at the same period, reader count and mode, measured in the same run. cyclictest is the guest's floor at that period."
+	print ""
+	head_row()
+	any = 0
+	for (i = 1; i <= NPER; i++) {
+		per = PER[i]
+		if ((c = find("tickdev", "spinlock", per, HREADERS, HMODE, HFAN, HFRAME))) { lat_row(c, per); any = 1 }
+		if ((c = find("tickdev", "workqueue", per, HREADERS, HMODE, HFAN, HFRAME))) { lat_row(c, per); any = 1 }
+		if ((c = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")) || (c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*"))) { lat_row(c, per); any = 1 }
+		if ((c = cyclic_of(per))) { lat_row(c, per); any = 1 }
+	}
+	if (!any)
+		print "| (no headline cell in runs.csv) | | | | | | | | | | | |"
+	print ""
+}
+
+function section_legs(    i, per, d, c, any) {
+	print "## Where the time goes: latency legs"
+	print ""
+	print "The device stamps each event when the timer was scheduled, when it expired and when the producer enqueued it; the reader stamps when `read()` returned. Same cells as above (lower median over repetitions):"
+	print ""
+	print "| period | design | lateness (expire − sched) p50 / p99 µs | producer (enqueue − expire) p50 / p99 µs | wake (user − enqueue) p50 / p99 µs | end-to-end p50 µs |"
+	print "|---|---|---|---|---|---|"
+	any = 0
+	for (i = 1; i <= NPER; i++) {
+		per = PER[i]
+		for (d = 1; d <= 2; d++) {
+			c = find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME)
+			if (!c)
+				continue
+			any = 1
+			printf "| %s | %s | %s / %s | %s / %s | %s / %s | %s |\n", period_str(per), DES[d], \
+				us(lmed(c, "lat_p50_ns")), us(lmed(c, "lat_p99_ns")), \
+				us(lmed(c, "prod_p50_ns")), us(lmed(c, "prod_p99_ns")), \
+				us(lmed(c, "wake_p50_ns")), us(lmed(c, "wake_p99_ns")), us(lmed(c, "p50_ns"))
+		}
+	}
+	if (!any)
+		print "| (no tickdev cell) | | | | | |"
+	print ""
+}
+
+# -- bars ---------------------------------------------------------------------
+
+function bar_row(name, measured, criterion, verdict) {
+	printf "| %s | %s | %s | %s |\n", name, measured, criterion, verdict
+}
+
+function section_bars(    per, s, w, t, r, v, f, n, i, ts, ss, ws, tr, any, key, off, on, bt, dcol, durs, short, long, rss, grow, meas)
+{
+	print "## Performance bars (issue 4)"
+	print ""
+	print "| bar | measured in this run | criterion | verdict |"
+	print "|---|---|---|---|"
+	per = ref_period()
+	s = per == "" ? 0 : find("tickdev", "spinlock", per, 1, HMODE, HFAN, HFRAME)
+	t = per == "" ? 0 : find("timerfd", "*", per, 1, HMODE, HFAN, "*")
+	if (per != "" && !t)
+		t = find("timerfd", "*", per, 1, HMODE, "*", "*")
+	if (s && t && isnum(lmed(s, "p50_ns")) && isnum(lmed(t, "p50_ns"))) {
+		r = lmed(s, "p50_ns") / lmed(t, "p50_ns")
+		BAR1 = r <= 1.25 ? "PASS" : "FAIL"
+		bar_row("spinlock p50 vs timerfd p50, 1 ms, 1 reader", \
+			sprintf("%s µs vs %s µs = %s", us(lmed(s, "p50_ns")), us(lmed(t, "p50_ns")), ratio(lmed(s, "p50_ns"), lmed(t, "p50_ns"))), \
+			"≤ 1.25×", "**" BAR1 "**")
+	} else {
+		BAR1 = ""
+		bar_row("spinlock p50 vs timerfd p50, 1 ms, 1 reader", "not measured: no spinlock and timerfd cell at 1 ms with 1 reader in runs.csv", "≤ 1.25×", "n/a")
+	}
+	w = per == "" ? 0 : find("tickdev", "workqueue", per, 1, HMODE, HFAN, HFRAME)
+	if (w && t && isnum(lmed(w, "p50_ns")))
+		bar_row("workqueue p50 vs timerfd p50, 1 ms, 1 reader (explained below from its legs)", \
+			sprintf("%s µs vs %s µs = %s", us(lmed(w, "p50_ns")), us(lmed(t, "p50_ns")), ratio(lmed(w, "p50_ns"), lmed(t, "p50_ns"))), \
+			"recorded, no bar", "—")
+
+	# Highest sustained rate, from rate.csv.
+	f = "rate.csv"
+	RATECOL = pickcol(f, "max_rate_hz rate_hz highest_rate_hz max_hz hz")
+	if (nrow[f] && RATECOL != "") {
+		for (i = 1; i <= nrow[f]; i++) {
+			key = col(f, i, "source") == "tickdev" ? col(f, i, "design") : col(f, i, "source")
+			RATE[key, col(f, i, "readers")] = col(f, i, RATECOL)
+		}
+		if (((("spinlock") SUBSEP 1) in RATE) && ((("timerfd") SUBSEP 1) in RATE) && RATE["spinlock", 1] > 0) {
+			r = RATE["timerfd", 1] / RATE["spinlock", 1]
+			BAR2 = r <= 1.5 ? "PASS" : "FAIL"
+			bar_row("highest sustained rate, 1 reader, 0 drops/overruns: timerfd ÷ spinlock", \
+				sprintf("spinlock %s Hz, timerfd %s Hz: %s", RATE["spinlock", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["spinlock", 1])), \
+				"≤ 1.5×", "**" BAR2 "**")
+		} else
+			bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: rate.csv has no spinlock and timerfd row for 1 reader", "≤ 1.5×", "n/a")
+		if (((("workqueue") SUBSEP 1) in RATE) && ((("timerfd") SUBSEP 1) in RATE) && RATE["workqueue", 1] > 0)
+			bar_row("highest sustained rate, 1 reader: timerfd ÷ workqueue", \
+				sprintf("workqueue %s Hz, timerfd %s Hz: %s", RATE["workqueue", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["workqueue", 1])), \
+				"recorded, no bar", "—")
+	} else
+		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: " (nrow[f] ? "rate.csv has no rate column" : "no rate.csv in this folder"), "≤ 1.5×", "n/a")
+
+	# Tracing overhead, from overhead.csv: recorded, issue 4 sets no bar.
+	f = "overhead.csv"
+	OVCOL = pickcol(f, "tracing variant mode tracer")
+	if (nrow[f] && OVCOL != "" && hascol(f, "p50_ns")) {
+		for (i = 1; i <= nrow[f]; i++)
+			OV[col(f, i, "design"), col(f, i, OVCOL)] = col(f, i, "p50_ns")
+		any = 0
+		for (i = 1; i <= 2; i++) {
+			off = OV[DES[i], "off"]
+			on = OV[DES[i], "on"]
+			bt = OV[DES[i], "bpftrace"]
+			if (!isnum(off))
+				continue
+			any = 1
+			bar_row("tracing overhead, " DES[i] ", p50 on ÷ off, bpftrace ÷ off", \
+				sprintf("off %s µs, on %s µs (%s), bpftrace %s µs (%s)", us(off), us(on), ratio(on, off), us(bt), ratio(bt, off)), \
+				"recorded; issue 4 sets no threshold", "—")
+		}
+		if (!any)
+			bar_row("tracing overhead", "not measured: overhead.csv has no row with tracing off", "recorded", "n/a")
+	} else
+		bar_row("tracing overhead (tracepoints off / on / bpftrace)", "not measured: " (nrow[f] ? "overhead.csv lacks the tracing or p50_ns column" : "no overhead.csv in this folder"), "recorded", "n/a")
+
+	# Memory: resident size for two run lengths.
+	f = "memory.csv"
+	dcol = pickcol(f, "duration_s duration seconds")
+	rss = pickcol(f, "rss_kb maxrss_kb rss_kib max_rss_kb rss")
+	if (nrow[f] && dcol != "" && rss != "") {
+		any = 0
+		for (i = 1; i <= nrow[f]; i++) {
+			key = (col(f, i, "source") == "tickdev" || col(f, i, "source") == "") ? col(f, i, "design") : col(f, i, "source")
+			if (!((key) in short) || col(f, i, dcol) + 0 < short[key] + 0) { short[key] = col(f, i, dcol); sr[key] = col(f, i, rss) }
+			if (!((key) in long) || col(f, i, dcol) + 0 > long[key] + 0) { long[key] = col(f, i, dcol); lr[key] = col(f, i, rss) }
+		}
+		for (key in short) {
+			if (long[key] + 0 <= short[key] + 0)
+				continue
+			any = 1
+			grow = lr[key] + 0 <= sr[key] + 0
+			MEMBAR = MEMBAR == "FAIL" ? "FAIL" : (grow ? "PASS" : "FAIL")
+			bar_row("memory: resident size vs run length, " key, \
+				sprintf("%s kB after %s s, %s kB after %s s", sr[key], short[key], lr[key], long[key]), \
+				"no growth: RSS(long) ≤ RSS(short)", "**" (grow ? "PASS" : "FAIL") "**")
+		}
+		if (!any)
+			bar_row("memory: resident size vs run length", "not measured: memory.csv holds a single duration", "no growth", "n/a")
+	} else
+		bar_row("memory: resident size vs run length", "not measured: " (nrow[f] ? "memory.csv lacks a duration or RSS column" : "no memory.csv in this folder"), "no growth", "n/a")
+	print ""
+}
+
+# -- figures ------------------------------------------------------------------
+
+function write_dist_plots(    i, per, d, c, h, files, titles, styles, srcs, n, k, rep, f, lbl) {
+	print "### Latency distribution at each rate"
+	print ""
+	n = 0
+	for (i = 1; i <= NPER; i++) {
+		per = PER[i]
+		files = titles = styles = ""
+		k = 0
+		for (d = 1; d <= 3; d++) {
+			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			if (!c)
+				continue
+			rep = medrep(c)
+			f = hist_of(c, rep)
+			if (f == "")
+				f = hist_of(c, "*")
+			if (f == "")
+				continue
+			files = files (k ? " " : "") f
+			titles = titles (k ? " " : "") cell_label(c)
+			styles = styles (k ? " " : "") d
+			k++
+		}
+		if (!k)
+			continue
+		n++
+		lbl = period_str(per) ", " (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B"
+		printf "**%s**: end-to-end latency, CDF and histogram (the repetition with the median p50).\n\n", lbl
+		figure("latency_dist_p" per, "latency CDF and histogram at " period_str(per), "latency_dist.gp", files, \
+			"titles='" titles "';styles='" styles "';heading='" lbl "'")
+	}
+	if (!n)
+		print "Not measured: no histogram file in hist/ matches a headline cell.\n"
+}
+
+# The histogram file of a cell (at a repetition, or any with "*").
+function hist_of(c, rep,    i, src) {
+	src = C[c, "source"]
+	for (i = 1; i <= nh; i++) {
+		if (hmeta[i, "source"] != src || hmeta[i, "period_ns"] != C[c, "period_ns"] || hmeta[i, "readers"] != C[c, "readers"])
+			continue
+		if (rep != "*" && hmeta[i, "rep"] != rep)
+			continue
+		if (hmeta[i, "mode"] != C[c, "mode"] || hmeta[i, "fanout"] != C[c, "fanout"])
+			continue
+		if (src == "tickdev" && (hmeta[i, "design"] != C[c, "design"] || hmeta[i, "timer"] != C[c, "timer"] || hmeta[i, "frame_bytes"] != C[c, "frame_bytes"]))
+			continue
+		if (src == "tickdev" && C[c, "ring"] != "" && hmeta[i, "ring"] != C[c, "ring"])
+			continue
+		return hfile[i]
+	}
+	return ""
+}
+
+function write_rate_plot(    i, per, f, c, d, v, line, any) {
+	f = imgdir "/latency_vs_rate.dat"
+	print "# rate_hz period_ns spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 timerfd_p50 timerfd_p99 cyclictest_p50 cyclictest_p99 (ns)" > f
+	any = 0
+	for (i = NPER; i >= 1; i--) {
+		per = PER[i]
+		line = sprintf("%.6g %s", 1e9 / per, per)
+		for (d = 1; d <= 4; d++) {
+			if (d <= 2)
+				c = find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME)
+			else if (d == 3)
+				c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			else
+				c = cyclic_of(per)
+			if (c && d <= 2)
+				any = 1
+			line = line " " (c ? nan(lmed(c, "p50_ns")) " " nan(lmed(c, "p99_ns")) : "NaN NaN")
+		}
+		print line > f
+	}
+	close(f)
+	print "### p50 and p99 against timer rate"
+	print ""
+	if (!any || NPER < 2) {
+		print "Not measured: fewer than two timer periods with a headline tickdev cell.\n"
+		return
+	}
+	figure("latency_vs_rate", "p50 and p99 against timer rate", "latency_vs_rate.gp", f, \
+		"heading='end-to-end p50 (solid) and p99 (dashed), " (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
+}
+
+function write_drop_plot(    dtitles, d, f, files, nr, R, i, j, c, per, p, any, blocks) {
+	print "### Drops against rate and readers"
+	print ""
+	files = ""
+	any = 0
+	nr = distinct("readers", "tickdev", R, 1)
+	for (d = 1; d <= 2; d++) {
+		f = imgdir "/drops_" DES[d] ".dat"
+		printf "# %s, mode %s, fan-out %s, frame %s B: worst repetition's dropped/enqueued records (%%)\n", DES[d], HMODE, HFAN, HFRAME > f
+		blocks = 0
+		for (j = 1; j <= nr; j++) {
+			c = 0
+			for (i = NPER; i >= 1; i--)
+				if ((c = find("tickdev", DES[d], PER[i], R[j], HMODE, HFAN, HFRAME)))
+					break
+			if (!c)
+				continue
+			printf "%s\"%s\" x\n", (blocks ? "\n\n" : ""), plural(R[j], "reader") > f
+			blocks++
+			for (i = NPER; i >= 1; i--) {
+				per = PER[i]
+				c = find("tickdev", DES[d], per, R[j], HMODE, HFAN, HFRAME)
+				if (!c)
+					continue
+				p = cdrop_pct(c)
+				if (p != "")
+					any = 1
+				printf "%.6g %s\n", 1e9 / per, nan(p) > f
+			}
+		}
+		close(f)
+		if (blocks) {
+			files = files (files == "" ? "" : " ") f
+			dtitles = dtitles (dtitles == "" ? "" : " ") DES[d]
+		}
+	}
+	if (!any) {
+		print "Not measured: no tickdev cell reports drops and enqueued records.\n"
+		return
+	}
+	figure("drops", "drops against rate and readers", "drops.gp", files, \
+		"titles='" dtitles "';heading='dropped records, worst repetition: mode " HMODE ", fan-out " HFAN ", frame " HFRAME " B'")
+}
+
+function write_wakeup_plot(    d, f, files, titles, nm, M, nr, R, i, j, c, per, fan, any, blocks, modes, cnt, best, bc) {
+	print "### Wake-ups per event: block vs poll vs epoll"
+	print ""
+	# The period with the most modes measured; shared fan-out when run,
+	# since that is where a herd of waiters competes for one record.
+	fan = find("tickdev", "*", "*", "*", "*", "shared", HFRAME) ? "shared" : HFAN
+	nm = distinct("mode", "tickdev", M, 0)
+	best = ""
+	bc = 0
+	for (i = 1; i <= NPER; i++) {
+		cnt = 0
+		for (j = 1; j <= nm; j++)
+			if (find("tickdev", "*", PER[i], "*", M[j], fan, HFRAME))
+				cnt++
+		if (cnt > bc) { bc = cnt; best = PER[i] }
+	}
+	WAKE_MODES = ""
+	for (j = 1; j <= nm; j++)
+		if (best != "" && find("tickdev", "*", best, "*", M[j], fan, HFRAME))
+			WAKE_MODES = WAKE_MODES (WAKE_MODES == "" ? "" : ", ") M[j]
+	if (bc < 2) {
+		print "Not measured: this run has " (bc ? "only the `" WAKE_MODES "` mode" : "no reader mode") " at any one period, so wake-ups cannot be compared across modes.\n"
+		return
+	}
+	WAKE_PER = best
+	WAKE_FAN = fan
+	nr = distinct("readers", "tickdev", R, 1)
+	files = titles = ""
+	for (d = 1; d <= 2; d++) {
+		f = imgdir "/wakeups_" DES[d] ".dat"
+		printf "# %s, period %s ns, fan-out %s: readers vcsw_per_produced_event spurious_per_produced_event\n", DES[d], best, fan > f
+		blocks = 0
+		for (j = 1; j <= nm; j++) {
+			any = 0
+			for (i = 1; i <= nr; i++)
+				if (find("tickdev", DES[d], best, R[i], M[j], fan, HFRAME))
+					any = 1
+			if (!any)
+				continue
+			printf "%s\"%s\" x x\n", (blocks ? "\n\n" : ""), M[j] > f
+			blocks++
+			for (i = 1; i <= nr; i++) {
+				c = find("tickdev", DES[d], best, R[i], M[j], fan, HFRAME)
+				if (c)
+					printf "%s %s %s\n", R[i], nan(cper_produced(c, "vcsw_per_event")), nan(cper_produced_spur(c)) > f
+			}
+		}
+		close(f)
+		if (blocks) {
+			files = files (files == "" ? "" : " ") f
+			titles = titles (titles == "" ? "" : " ") DES[d]
+		}
+	}
+	printf "Modes measured at %s with fan-out `%s`: %s. Wake-ups are the readers' voluntary context switches; spurious wake-ups are poll/epoll readiness followed by EAGAIN; both per event produced.", period_str(best), fan, WAKE_MODES
+	if (WAKE_MODES !~ /epoll/)
+		printf " **epoll was not measured in this run.**"
+	print "\n"
+	figure("wakeups", "wake-ups per event against readers", "wakeups.gp", files, \
+		"titles='" titles "';heading='period " period_str(best) ", fan-out " fan ", frame " HFRAME " B'")
+}
+
+# Spurious wake-ups (a count per run) per event produced, lower median.
+function cper_produced_spur(c,    i, r, v, p, n, a) {
+	n = 0
+	for (i = 1; i <= cn[c]; i++) {
+		r = crow[c, i]
+		v = col("runs.csv", r, "spurious")
+		p = col("runs.csv", r, "produced")
+		if (isnum(v) && isnum(p) && p > 0)
+			a[++n] = v / p
+	}
+	if (!n)
+		return ""
+	isort(a, n, 1)
+	return a[int((n + 1) / 2)]
+}
+
+function write_cpu_plot(    i, per, f, d, c, line, any) {
+	print "### CPU cost per event"
+	print ""
+	f = imgdir "/cpu.dat"
+	print "# rate_hz period_ns spinlock_usr spinlock_sys workqueue_usr workqueue_sys timerfd_usr timerfd_sys (ns/event) spinlock_vcsw workqueue_vcsw timerfd_vcsw (/event)" > f
+	any = 0
+	for (i = NPER; i >= 1; i--) {
+		per = PER[i]
+		line = sprintf("%.6g %s", 1e9 / per, per)
+		for (d = 1; d <= 3; d++) {
+			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			if (c && isnum(lmed(c, "sys_ns_per_event")))
+				any = 1
+			line = line " " (c ? nan(lmed(c, "usr_ns_per_event")) " " nan(lmed(c, "sys_ns_per_event")) : "NaN NaN")
+		}
+		for (d = 1; d <= 3; d++) {
+			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			line = line " " (c ? nan(lmed(c, "vcsw_per_event")) : "NaN")
+		}
+		print line > f
+	}
+	close(f)
+	if (!any) {
+		print "Not measured: runs.csv has no CPU-per-event figures for the headline cells.\n"
+		return
+	}
+	print "The readers' own CPU time (getrusage) per event; the producer's time in the timer softirq or the kworker is not in it (see perf/ for the tracepoint counts).\n"
+	figure("cpu", "reader CPU per event against rate", "cpu.gp", f, \
+		"heading='" (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
+}
+
+function write_collateral(    f, fc, p50, p99, i, key, fr, NF_, nf, F, line, d, seen, refkey) {
+	print "### Collateral latency of an unrelated task"
+	print ""
+	f = "collateral.csv"
+	fc = pickcol(f, "frame_bytes frame")
+	p50 = pickcol(f, "p50_ns p50")
+	p99 = pickcol(f, "p99_ns p99")
+	if (!nrow[f] || fc == "" || p99 == "") {
+		print "Not measured: " (nrow[f] ? "collateral.csv lacks a frame or p99 column" : "no collateral.csv in this folder") ".\n"
+		return
+	}
+	nf = 0
+	for (i = 1; i <= nrow[f]; i++) {
+		key = col(f, i, "design")
+		if (key == "" || key == "none" || key == "unloaded" || key == "idle" || key == "-") {
+			COLL["ref", "p50"] = col(f, i, p50)
+			COLL["ref", "p99"] = col(f, i, p99)
+			continue
+		}
+		fr = col(f, i, fc)
+		COLL[key, fr, "p50"] = col(f, i, p50)
+		COLL[key, fr, "p99"] = col(f, i, p99)
+		if (!(fr in seen)) { seen[fr] = 1; F[++nf] = fr }
+	}
+	isort(F, nf, 1)
+	NCOLLF = nf
+	for (i = 1; i <= nf; i++)
+		COLLF[i] = F[i]
+	f = imgdir "/collateral.dat"
+	print "# frame_bytes spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 unloaded_p50 unloaded_p99 (ns)" > f
+	for (i = 1; i <= nf; i++) {
+		line = F[i]
+		for (d = 1; d <= 2; d++)
+			line = line " " nan(COLL[DES[d], F[i], "p50"]) " " nan(COLL[DES[d], F[i], "p99"])
+		print line " " nan(COLL["ref", "p50"]) " " nan(COLL["ref", "p99"]) > f
+	}
+	close(f)
+	print "A cyclictest-style thread that has nothing to do with tickdev, run while the driver produces; the dashed line is the same thread with the driver idle. Data (`collateral.csv`, verbatim):\n"
+	csv_table("collateral.csv")
+	print ""
+	figure("collateral", "collateral latency against frame size", "collateral.gp", f, \
+		"heading='latency of an unrelated task while tickdev runs'")
+}
+
+function write_overhead(    f, i, d, v, V, nv, line, seen) {
+	print "### Tracing overhead"
+	print ""
+	f = "overhead.csv"
+	if (!nrow[f] || OVCOL == "" || !hascol(f, "p50_ns")) {
+		print "Not measured: " (nrow[f] ? "overhead.csv lacks the tracing or p50_ns column" : "no overhead.csv in this folder") ".\n"
+		return
+	}
+	print "One fixed cell with the tickdev tracepoints disabled, enabled, and with bpftrace attached (`overhead.csv`, verbatim):\n"
+	csv_table(f)
+	print ""
+	nv = 0
+	for (i = 1; i <= nrow[f]; i++) {
+		v = col(f, i, OVCOL)
+		OV99[col(f, i, "design"), v] = col(f, i, "p99_ns")
+		if (!(v in seen)) { seen[v] = 1; V[++nv] = v }
+	}
+	f = imgdir "/overhead.dat"
+	print "# variant spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 (ns)" > f
+	for (i = 1; i <= nv; i++) {
+		line = V[i]
+		for (d = 1; d <= 2; d++)
+			line = line " " nan(OV[DES[d], V[i]]) " " nan(OV99[DES[d], V[i]])
+		print line > f
+	}
+	close(f)
+	figure("overhead", "tracing overhead", "overhead.gp", f, "heading='observer effect on one fixed cell'")
+}
+
+function write_rate(    f, i, nr, R, seen, rd, line) {
+	print "### Highest sustained rate"
+	print ""
+	f = "rate.csv"
+	if (!nrow[f] || RATECOL == "") {
+		print "Not measured: " (nrow[f] ? "rate.csv has no rate column" : "no rate.csv in this folder") ".\n"
+		return
+	}
+	print "The highest event rate with no drop and no overrun (`rate.csv`, verbatim):\n"
+	csv_table(f)
+	print ""
+	nr = 0
+	for (i = 1; i <= nrow[f]; i++) {
+		rd = col(f, i, "readers")
+		if (!(rd in seen)) { seen[rd] = 1; R[++nr] = rd }
+	}
+	isort(R, nr, 1)
+	f = imgdir "/rate.dat"
+	print "# readers spinlock_hz workqueue_hz timerfd_hz" > f
+	for (i = 1; i <= nr; i++)
+		print R[i] " " nan(RATE["spinlock", R[i]]) " " nan(RATE["workqueue", R[i]]) " " nan(RATE["timerfd", R[i]]) > f
+	close(f)
+	figure("rate", "highest sustained rate", "rate.gp", f, "heading='highest rate with 0 drops and 0 overruns'")
+}
+
+function section_memory(    f) {
+	f = "memory.csv"
+	print "### Memory"
+	print ""
+	if (!nrow[f]) {
+		print "Not measured: no memory.csv in this folder.\n"
+		return
+	}
+	print "Resident size of the benchmark for two run lengths (`memory.csv`, verbatim):\n"
+	csv_table(f)
+	print ""
+}
+
+function section_all_cells(    i, k, c, o, n, key, t, bad) {
+	print "## Every cell"
+	print ""
+	print "<details><summary>All " "cells of runs.csv (lower median over repetitions; ratios to timerfd at the same period, readers and mode)</summary>"
+	print ""
+	print "| period | readers | mode | fan-out | timer | frame B | source | p50 µs | p99 µs | p99.9 µs | max µs | drops per rep | p50 ÷ timerfd | p99 ÷ timerfd | reps | notes |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	n = 0
+	for (c = 1; c <= ncell; c++) {
+		key = sprintf("%020.0f|%08d|%s|%s|%s|%08d|%d|%s|%s", 1e18 - C[c, "period_ns"], C[c, "readers"], C[c, "mode"], C[c, "fanout"], \
+			C[c, "timer"], C[c, "frame_bytes"], srcorder(c), C[c, "design"], c)
+		o[++n] = key
+		ofc[key] = c
+	}
+	isort(o, n, 0)
+	for (i = 1; i <= n; i++) {
+		c = ofc[o[i]]
+		t = C[c, "source"] == "tickdev" ? timerfd_of(c) : 0
+		bad = cell_bad(c)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", period_str(C[c, "period_ns"]), \
+			C[c, "readers"], dash(C[c, "mode"]), dash(C[c, "fanout"]), dash(C[c, "timer"]), dash(C[c, "frame_bytes"]), cell_label(c), \
+			us(lmed(c, "p50_ns")), us(lmed(c, "p99_ns")), us(lmed(c, "p999_ns")), us(cmax(c, "max_ns")), \
+			(C[c, "source"] == "tickdev" ? clist(c, "drops") : "-"), \
+			(t ? ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) : "-"), (t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), cn[c], bad
+	}
+	print ""
+	print "</details>"
+	print ""
+}
+
+function dash(v) {
+	return v == "" ? "-" : v
+}
+
+function srcorder(c) {
+	if (C[c, "source"] == "tickdev")
+		return C[c, "design"] == "spinlock" ? 1 : 2
+	return C[c, "source"] == "timerfd" ? 3 : 4
+}
+
+# -- analysis: templated sentences filled with this run's figures -------------
+
+function section_analysis(    per, s, w, t, sp, wp, tp, sprod, wprod, swake, wwake, d, c, i, j, first, nr, R, hi, lo, fs, fw, fr, msg, top)
+{
+	print "## Analysis"
+	print ""
+	print "Generated from this run's data; each figure is quoted from the tables above."
+	print ""
+	per = ref_period()
+	if (per == "")
+		per = PER[int((NPER + 1) / 2)]
+	s = find("tickdev", "spinlock", per, HREADERS, HMODE, HFAN, HFRAME)
+	w = find("tickdev", "workqueue", per, HREADERS, HMODE, HFAN, HFRAME)
+	t = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+	print "**Latency against the kernel's own path.** " sentence_latency(per, s, w, t)
+	print ""
+	print "**Why the designs differ.** " sentence_legs(s, w)
+	print ""
+	print "**Rate.** " sentence_rate()
+	print ""
+	print "**Drops.** " sentence_drops()
+	print ""
+	print "**Cost to the rest of the system.** " sentence_collateral()
+	print ""
+	print "**Wake-ups.** " sentence_wakeups()
+	print ""
+	print "**What to choose.** " sentence_choose(s, w, t)
+	print ""
+}
+
+function sentence_latency(per, s, w, t,    msg) {
+	if (!t || (!s && !w))
+		return "Not measured: no tickdev and timerfd cell side by side at " period_str(per) " with " plural(HREADERS, "reader") "."
+	msg = "At " period_str(per) " with " plural(HREADERS, "reader") " (mode " HMODE "), timerfd's p50 is " us(lmed(t, "p50_ns")) " µs and its p99 " us(lmed(t, "p99_ns")) " µs."
+	if (s)
+		msg = msg " The spinlock design's p50 is " us(lmed(s, "p50_ns")) " µs, " ratio(lmed(s, "p50_ns"), lmed(t, "p50_ns")) " timerfd's (p99 " ratio(lmed(s, "p99_ns"), lmed(t, "p99_ns")) ")" \
+			(BAR1 == "" ? "." : "; the 1.25× bar is a " BAR1 ".")
+	if (w)
+		msg = msg " The workqueue design's p50 is " us(lmed(w, "p50_ns")) " µs, " ratio(lmed(w, "p50_ns"), lmed(t, "p50_ns")) " timerfd's (p99 " ratio(lmed(w, "p99_ns"), lmed(t, "p99_ns")) ")."
+	return msg
+}
+
+function sentence_legs(s, w,    sp, wp, sw, ww, se, we, msg) {
+	if (!s || !w)
+		return "Not measured: the two designs were not both run in the headline cell."
+	sp = lmed(s, "prod_p50_ns"); wp = lmed(w, "prod_p50_ns")
+	sw = lmed(s, "wake_p50_ns"); ww = lmed(w, "wake_p50_ns")
+	se = lmed(s, "p50_ns"); we = lmed(w, "p50_ns")
+	if (!isnum(sp) || !isnum(wp))
+		return "Not measured: runs.csv has no producer-leg figures for these cells."
+	msg = "The producer leg (enqueue − expire) p50 is " us(wp) " µs for workqueue against " us(sp) " µs for spinlock"
+	if (sp > 0)
+		msg = msg " (" ratio(wp, sp) ")"
+	msg = msg ", and the wake leg (user − enqueue) p50 is " us(ww) " µs against " us(sw) " µs."
+	if (we > se && wp > sp && (wp - sp) >= 0.5 * (we - se))
+		msg = msg " Most of the workqueue design's extra end-to-end latency sits in the producer leg: it is the work item's scheduling hop, from the timer softirq to a kworker that must be woken and scheduled before it can take the mutex and enqueue."
+	else if (we > se)
+		msg = msg " The producer leg does not account for most of the workqueue design's extra end-to-end latency here; the rest is in the wake leg (the reader's wake-up competes with the kworker for the CPU)."
+	else
+		msg = msg " In this cell the workqueue design is not slower end to end than spinlock."
+	return msg
+}
+
+function sentence_rate(    msg) {
+	if (!(("spinlock" SUBSEP 1) in RATE) || !(("timerfd" SUBSEP 1) in RATE))
+		return "Not measured: no highest-sustained-rate figures for spinlock and timerfd with 1 reader (rate.csv)."
+	msg = "With 1 reader timerfd sustains " RATE["timerfd", 1] " Hz without a missed tick, spinlock " RATE["spinlock", 1] " Hz"
+	if (("workqueue" SUBSEP 1) in RATE)
+		msg = msg " and workqueue " RATE["workqueue", 1] " Hz"
+	msg = msg " (timerfd ÷ spinlock " ratio(RATE["timerfd", 1], RATE["spinlock", 1]) "; bar ≤ 1.5×: " BAR2 ")."
+	if ((("spinlock" SUBSEP 16) in RATE) && (("workqueue" SUBSEP 16) in RATE))
+		msg = msg " With 16 readers: spinlock " RATE["spinlock", 16] " Hz, workqueue " RATE["workqueue", 16] " Hz" \
+			((("timerfd" SUBSEP 16) in RATE) ? ", timerfd " RATE["timerfd", 16] " Hz." : ".")
+	return msg
+}
+
+# The lowest rate (longest period) and fewest readers at which a design dropped.
+function sentence_drops(    d, i, j, c, nr, R, msg, part, found) {
+	nr = distinct("readers", "tickdev", R, 1)
+	msg = ""
+	for (d = 1; d <= 2; d++) {
+		found = 0
+		for (i = 1; i <= NPER && !found; i++)
+			for (j = 1; j <= nr && !found; j++) {
+				c = find("tickdev", DES[d], PER[i], R[j], HMODE, HFAN, HFRAME)
+				if (c && cmax(c, "drops") + 0 > 0) {
+					found = 1
+					part = "the " DES[d] " design first dropped records at " period_str(PER[i]) " with " plural(R[j], "reader") " (drops per repetition " clist(c, "drops") ")"
+				}
+			}
+		if (!found && find("tickdev", DES[d], "*", "*", HMODE, HFAN, HFRAME))
+			part = "the " DES[d] " design dropped no record in any " HMODE "/" HFAN " cell"
+		else if (!found)
+			part = "the " DES[d] " design was not run"
+		msg = msg (msg == "" ? "" : "; ") part
+	}
+	return toupper(substr(msg, 1, 1)) substr(msg, 2) ". A drop is counted by the device (the oldest record is overwritten and the reader told how many it lost), so a missing event is never silent."
+}
+
+function sentence_collateral(    top, s, w, r, msg) {
+	if (!NCOLLF)
+		return "Not measured: no collateral.csv in this folder."
+	top = COLLF[NCOLLF]
+	s = COLL["spinlock", top, "p99"]; w = COLL["workqueue", top, "p99"]; r = COLL["ref", "p99"]
+	msg = "With " top "-byte frames the unrelated task's p99 is " us(s) " µs under spinlock and " us(w) " µs under workqueue"
+	if (isnum(r))
+		msg = msg ", against " us(r) " µs with the driver idle (" ratio(s, r) " and " ratio(w, r) ")"
+	msg = msg "."
+	if (isnum(s) && isnum(w)) {
+		if (s > w)
+			msg = msg " The spinlock design copies the frame in softirq context, where nothing else on that CPU runs; the workqueue design does it in a preemptible kworker, which the unrelated task can preempt."
+		else
+			msg = msg " At this frame size the spinlock design's softirq work does not cost the unrelated task more than the workqueue's kworker."
+	}
+	return msg
+}
+
+function sentence_wakeups(    msg) {
+	if (WAKE_PER == "")
+		return "Not measured: the run does not compare reader modes at one period, so the thundering herd of poll versus exclusive waiters is not quantified here."
+	msg = "Compared at " period_str(WAKE_PER) " with fan-out `" WAKE_FAN "` for modes " WAKE_MODES " (figure above)."
+	if (WAKE_MODES !~ /epoll/)
+		msg = msg " epoll was not measured."
+	return msg
+}
+
+function sentence_choose(s, w, t,    msg, sr, wr, top) {
+	if (!s || !w || !t)
+		return "Not enough data in this run to compare the designs side by side."
+	sr = lmed(s, "p50_ns") / lmed(t, "p50_ns")
+	wr = lmed(w, "p50_ns") / lmed(t, "p50_ns")
+	if (sr < wr)
+		msg = "For latency, the spinlock design: its p50 was " ratio(lmed(s, "p50_ns"), lmed(t, "p50_ns")) " timerfd's against " ratio(lmed(w, "p50_ns"), lmed(t, "p50_ns")) " for workqueue, because it enqueues in the timer's own softirq."
+	else
+		msg = "In this run the workqueue design's p50 (" ratio(lmed(w, "p50_ns"), lmed(t, "p50_ns")) " timerfd's) was not worse than spinlock's (" ratio(lmed(s, "p50_ns"), lmed(t, "p50_ns")) "), so the scheduling hop did not cost latency here."
+	if (NCOLLF) {
+		top = COLLF[NCOLLF]
+		if (COLL["spinlock", top, "p99"] + 0 > COLL["workqueue", top, "p99"] + 0)
+			msg = msg " When each event carries real work (here " top "-byte frames), the workqueue design is kinder to the rest of the system: the unrelated task's p99 was " us(COLL["workqueue", top, "p99"]) " µs under it against " us(COLL["spinlock", top, "p99"]) " µs under spinlock. Choose spinlock for small, fixed-cost events and workqueue when the producer must copy, allocate or sleep."
+		else
+			msg = msg " Up to " top "-byte frames the spinlock design cost the unrelated task no more than workqueue, so in this run spinlock is the choice unless the producer needs to sleep (allocate with GFP_KERNEL, take a mutex), which only the workqueue design allows."
+	} else
+		msg = msg " The collateral cost of large frames was not measured, so this run cannot say when the workqueue design's preemptible producer is worth its latency."
+	return msg
+}
+
+# -- main -------------------------------------------------------------------
+
+END {
+	if (failed)
+		exit 1
+	if (!nrow["runs.csv"])
+		die(folder "/runs.csv has no data rows")
+	n = split("source design timer fanout mode readers period_ns frame_bytes rep events drops overruns p50_ns p90_ns p99_ns p999_ns max_ns", need, " ")
+	for (i = 1; i <= n; i++)
+		if (!hascol("runs.csv", need[i]))
+			die(folder "/runs.csv: the header lacks the column '" need[i] "' (issue 4's data contract)")
+	DES[1] = "spinlock"
+	DES[2] = "workqueue"
+	build_cells()
+	choose_headline()
+
+	print "# tickdev results"
+	print ""
+	print "<!-- Generated by scripts/report from " folder "/. Do not edit: regenerate with `make report`; hand-written notes go in " folder "/NOTES.md. -->"
+	print ""
+	printf "Data: `%s/` (preset %s, commit %s, %s).\n\n", folder, dash(env_get("preset")), dash(env_get("git commit commit git")), dash(env_get("date"))
+	section_env()
+	section_reproduce()
+	section_bars()
+	section_headline()
+	section_legs()
+	print "## Figures"
+	print ""
+	write_dist_plots()
+	write_rate_plot()
+	write_drop_plot()
+	write_wakeup_plot()
+	write_collateral()
+	write_cpu_plot()
+	write_overhead()
+	write_rate()
+	section_memory()
+	section_analysis()
+	section_all_cells()
+	close(plotlist)
+}
