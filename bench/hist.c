@@ -109,7 +109,8 @@ void hist_merge(struct hist *dst, const struct hist *src)
 
 	if (!src->count)
 		return;
-	for (i = 0; i < HIST_BUCKETS; i++)
+	/* Buckets past max's are empty: leave their pages untouched. */
+	for (i = 0; i <= hist_index(src->max); i++)
 		dst->bucket[i] += src->bucket[i];
 	if (!dst->count || src->min < dst->min)
 		dst->min = src->min;
@@ -203,7 +204,7 @@ int hist_write(FILE *f, const struct hist *h, u64 limit_ns)
 	u64 seen = 0, over = 0;
 	unsigned int i;
 
-	for (i = 0; i < HIST_BUCKETS; i++) {
+	for (i = 0; h->count && i <= hist_index(h->max); i++) {
 		if (!h->bucket[i])
 			continue;
 		if (limit_ns && hist_bucket_low(i) > limit_ns) {

@@ -46,6 +46,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -731,8 +732,8 @@ static void *tb_thread(void *arg)
 
 static void tb_start_workers(struct tb_run *run)
 {
+	pid_t pid, parent = getpid();
 	unsigned int i;
-	pid_t pid;
 	int e;
 
 	for (i = 0; i < run->o->readers; i++) {
@@ -751,6 +752,10 @@ static void tb_start_workers(struct tb_run *run)
 		if (pid < 0)
 			err(1, "fork reader %u", i);
 		if (!pid) {
+			/* Never outlive a controller that died mid-run. */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+			    getppid() != parent)
+				_exit(1);
 			tb_worker_run(run, w);
 			_exit(0);
 		}

@@ -12,6 +12,7 @@
 #define TICKBENCH_H
 
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -123,7 +124,8 @@ struct tb_opts {
  * @last_seq: tickdev: seq of the last record read; timerfd: expirations read
  */
 struct tb_chan {
-	pthread_mutex_t lock;
+	/* A cache line each: readers write last_seq once per record. */
+	alignas(64) pthread_mutex_t lock;
 	int fd;
 	bool locked;
 	u64 last_seq;
