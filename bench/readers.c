@@ -216,7 +216,7 @@ static void tb_account_timerfd(struct tb_ctx *c, struct tb_chan *ch,
 			       size_t n, u64 now)
 {
 	const struct tb_run *run = c->run;
-	u64 p = run->cfg.period_ns, ticks, idx, sched;
+	u64 p = run->cfg.period_ns, ticks, idx, prev, sched;
 	struct tb_worker *w = c->w;
 
 	w->reads++;
@@ -236,15 +236,23 @@ static void tb_account_timerfd(struct tb_ctx *c, struct tb_chan *ch,
 	 * each only part of the count, so take the latest expiry due by
 	 * now, which is the same unless the read itself took a period.
 	 */
+	w->records += ticks;
 	if (run->cfg.fanout == TICKDEV_FANOUT_BROADCAST) {
+		prev = ch->last_seq;
 		ch->last_seq += ticks;
 		idx = ch->last_seq;
+		/* A read across the end counts the expiries up to it. */
+		if (run->end_seq && idx > run->end_seq) {
+			if (prev >= run->end_seq)
+				return;
+			ticks = run->end_seq - prev;
+			idx = run->end_seq;
+		}
 	} else {
 		idx = now >= run->t0_ns ? (now - run->t0_ns) / p + 1 : 1;
 	}
 	if (idx > w->max_seq)
 		w->max_seq = idx;
-	w->records += ticks;
 	if (run->end_seq && idx > run->end_seq)
 		return;
 	sched = run->t0_ns + (idx - 1) * p;
@@ -363,6 +371,15 @@ static void tb_loop(struct tb_ctx *c)
 	}
 }
 
+/* Has this reader's timerfd delivered the last measured expiry? */
+static bool tb_timerfd_done(struct tb_ctx *c)
+{
+	/* A shared timerfd is drained by reader 0 alone: its own count. */
+	if (c->run->cfg.fanout == TICKDEV_FANOUT_SHARED)
+		return c->w->max_seq >= c->run->end_seq;
+	return c->w->chan->last_seq >= c->run->end_seq;
+}
+
 /*
  * A timerfd's last measured expiry may be due by the clock yet not have
  * fired (the hrtimer interrupt comes a little later), so wait for it, for
@@ -375,8 +392,8 @@ static bool tb_drain_wait(struct tb_ctx *c, u64 until)
 	u64 now = tb_now_ns();
 	int r;
 
-	if (c->run->o->source != TB_SRC_TIMERFD ||
-	    c->w->max_seq >= c->run->end_seq || now >= until)
+	if (c->run->o->source != TB_SRC_TIMERFD || tb_timerfd_done(c) ||
+	    now >= until)
 		return false;
 	r = poll(&p, 1, (until - now) / 1000000 + 1);
 	if (r < 0 && errno != EINTR)
@@ -407,8 +424,7 @@ static void tb_drain(struct tb_ctx *c)
 		return;
 	}
 	while (!w->failed) {
-		if (run->o->source == TB_SRC_TIMERFD &&
-		    w->max_seq >= run->end_seq)
+		if (run->o->source == TB_SRC_TIMERFD && tb_timerfd_done(c))
 			break;
 		r = tb_read(c, ch, TB_RD_DRAIN);
 		if (!r && !tb_drain_wait(c, until))

@@ -262,8 +262,8 @@ void tb_report_human(const struct tb_run *run, const struct tb_result *res)
 		       (unsigned long long)st->dropped,
 		       (unsigned long long)st->wakeups,
 		       (unsigned long long)st->rearms);
-		printf(" max fill %llu records\n",
-		       (unsigned long long)st->max_fill);
+		printf(" max fill %llu of %u records\n",
+		       (unsigned long long)st->max_fill, res->capacity);
 	}
 
 	printf("latency (us)       min      mean    stddev");
@@ -436,6 +436,7 @@ static void tb_json_device(struct tb_json *j, const struct tb_result *res)
 	tb_ju(j, "rearms", true, st->rearms);
 	tb_ju(j, "overruns", true, st->overruns);
 	tb_ju(j, "max_fill", true, st->max_fill);
+	tb_ju(j, "capacity", true, res->capacity);
 	tb_jclose(j, '}');
 }
 

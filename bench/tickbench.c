@@ -998,6 +998,8 @@ static void tb_finish_device(struct tb_run *run, struct tb_result *res)
 	tb_dev_ioctl(run->chan[0].fd, TICKDEV_IOC_GET_STATS, &res->stats,
 		     "GET_STATS");
 	res->have_stats = true;
+	tb_dev_ioctl(run->chan[0].fd, TICKDEV_IOC_GET_MAX_CAPACITY,
+		     &res->capacity, "GET_MAX_CAPACITY");
 	for (i = 0; i < run->nchan; i++) {
 		tb_dev_ioctl(run->chan[i].fd, TICKDEV_IOC_GET_QUEUE_SIZE, &q,
 			     "GET_QUEUE_SIZE");

@@ -226,6 +226,7 @@ struct tb_run {
  * @w: merged counters (its histograms unused)
  * @stats: device counters after the drain (tickdev)
  * @have_stats: @stats is valid
+ * @capacity: ring capacity in records the device reports (GET_MAX_CAPACITY)
  * @duration_ns: from START to STOP
  * @integrity: total integrity errors, the run-level checks included
  * @first_error: text of the first integrity error, or ""
@@ -236,6 +237,7 @@ struct tb_result {
 	struct tb_worker w;
 	struct tickdev_stats stats;
 	bool have_stats;
+	u32 capacity;
 	u64 duration_ns;
 	u64 integrity;
 	char first_error[200];
