@@ -466,6 +466,19 @@ static int tb_setup(struct tb_ctx *c)
 			return -1;
 		}
 	}
+	if (o->ncpus) {
+		cpu_set_t set;
+		int e;
+
+		CPU_ZERO(&set);
+		CPU_SET(o->cpus[c->w->id % o->ncpus], &set);
+		e = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (e) {
+			tb_fail(c, "reader %u: pinning to CPU %u: %s", c->w->id,
+				o->cpus[c->w->id % o->ncpus], strerror(e));
+			return -1;
+		}
+	}
 	if (o->prio) {
 		struct sched_param sp = { .sched_priority = o->prio };
 		int e = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);

@@ -238,7 +238,8 @@ void tb_report_human(const struct tb_run *run, const struct tb_result *res)
 		       "one timerfd per reader", tb_us(cfg->period_ns));
 	}
 	printf("readers:   %u %s, mode %s, batch %u%s%s\n", o->readers,
-	       o->procs ? "processes" : "threads", modes, o->batch,
+	       o->procs ? (o->readers > 1 ? "processes" : "process") :
+	       (o->readers > 1 ? "threads" : "thread"), modes, o->batch,
 	       o->prio ? ", SCHED_FIFO" : "",
 	       res->interrupted ? " (interrupted by a signal)" : "");
 
@@ -442,7 +443,7 @@ static void tb_json_device(struct tb_json *j, const struct tb_result *res)
 
 static void tb_json_readers(struct tb_json *j, const struct tb_run *run)
 {
-	unsigned int i;
+	unsigned int i, l;
 
 	tb_jopen(j, "readers", '[');
 	for (i = 0; i < run->o->readers; i++) {
@@ -458,7 +459,11 @@ static void tb_json_readers(struct tb_json *j, const struct tb_run *run)
 		tb_ju(j, "integrity_errors", true, w->integrity);
 		tb_ju(j, "overruns", true, w->overruns);
 		tb_jb(j, "failed", w->failed);
-		tb_json_hist(j, "e2e", &w->leg[TB_LEG_E2E], false);
+		tb_jopen(j, "latency_ns", '{');
+		for (l = 0; l < TB_LEG_NR; l++)
+			tb_json_hist(j, tb_leg_names[l], &w->leg[l],
+				     !tb_leg_applies(run, l));
+		tb_jclose(j, '}');
 		tb_jclose(j, '}');
 	}
 	tb_jclose(j, ']');

@@ -168,6 +168,8 @@ static const char tb_help[] =
 	"                           nonblock      O_NONBLOCK read() in a busy loop\n"
 	"  -b, --batch=N          records per read() (default 1)\n"
 	"  -p, --priority=PRIO    run readers SCHED_FIFO at PRIO (1..99)\n"
+	"  -a, --affinity=CPUS    pin reader k to the k-th CPU of the list, round-\n"
+	"                         robin; a list like 0,1 or 0-3,6\n"
 	"  -m, --mlockall         lock memory (mlockall) before the run\n"
 	"      --no-verify        skip the payload byte check\n"
 	"\n"
@@ -291,6 +293,38 @@ static int tb_parse_name(const char *opt, const char *s,
 	tb_bad_usage("%s wants one of %s; got '%s'", opt, list, s);
 }
 
+/* A CPU list such as "0,2-3": the CPUs in order, ranges expanded. */
+static void tb_parse_cpus(struct tb_opts *o, const char *s)
+{
+	unsigned long a, b;
+	const char *p = s;
+	char *end;
+
+	o->ncpus = 0;
+	while (*p) {
+		errno = 0;
+		a = strtoul(p, &end, 10);
+		b = a;
+		if (end != p && *end == '-') {
+			p = end + 1;
+			b = strtoul(p, &end, 10);
+		}
+		if (errno || end == p || (*end && *end != ',') || b < a ||
+		    b >= CPU_SETSIZE)
+			tb_bad_usage("--affinity wants a CPU list like 0,1 or 0-3; got '%s'",
+				     s);
+		for (; a <= b; a++) {
+			if (o->ncpus == TB_MAX_CPUS)
+				tb_bad_usage("--affinity: at most %d CPUs",
+					     TB_MAX_CPUS);
+			o->cpus[o->ncpus++] = a;
+		}
+		p = *end ? end + 1 : end;
+	}
+	if (!o->ncpus)
+		tb_bad_usage("--affinity wants at least one CPU");
+}
+
 static void tb_parse_modes(struct tb_opts *o, const char *s)
 {
 	char *copy = strdup(s), *save = NULL, *tok;
@@ -334,6 +368,7 @@ static void tb_parse(int argc, char **argv, struct tb_opts *o)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "priority", required_argument, NULL, 'p' },
+		{ "affinity", required_argument, NULL, 'a' },
 		{ "mlockall", no_argument, NULL, 'm' },
 		{ "no-verify", no_argument, NULL, OPT_NOVERIFY },
 		{ "duration", required_argument, NULL, 'D' },
@@ -356,7 +391,7 @@ static void tb_parse(int argc, char **argv, struct tb_opts *o)
 	u64 v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "S:i:t:M:b:p:mD:l:qh:V?", lopts,
+	while ((c = getopt_long(argc, argv, "S:i:t:M:b:p:a:mD:l:qh:V?", lopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'S':
@@ -430,6 +465,9 @@ static void tb_parse(int argc, char **argv, struct tb_opts *o)
 				tb_bad_usage("--priority must be 1..99, got %s",
 					     optarg);
 			o->prio = v;
+			break;
+		case 'a':
+			tb_parse_cpus(o, optarg);
 			break;
 		case 'm':
 			o->mlock = true;

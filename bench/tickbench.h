@@ -25,6 +25,7 @@
 #define TB_EXIT_USAGE	2	/* bad options, missing device, API mismatch */
 #define TB_MAX_READERS	1024
 #define TB_MAX_MODES	64	/* entries in a --mode list */
+#define TB_MAX_CPUS	1024	/* entries in an --affinity list */
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_USEC	1000ULL
 
@@ -71,6 +72,8 @@ enum tb_leg {
  * @duration_ns: run length, 0 when @loops bounds the run
  * @loops: events to measure, 0 when @duration_ns bounds the run
  * @prio: SCHED_FIFO priority of the readers, 0 for none
+ * @cpus: CPUs the readers are pinned to, round-robin
+ * @ncpus: entries in @cpus, 0 for no pinning
  * @mlock: mlockall() before the run
  * @verify: check payload bytes
  * @csv: file to append a row to, or NULL
@@ -101,6 +104,8 @@ struct tb_opts {
 	u64 duration_ns;
 	u64 loops;
 	int prio;
+	unsigned short cpus[TB_MAX_CPUS];
+	unsigned int ncpus;
 	bool mlock;
 	bool verify;
 	const char *csv;
