@@ -23,7 +23,8 @@ style(i) = (words(styles) >= i) ? word(styles, i) + 0 : i + 4
 # The histogram's buckets are log-linear (128 per power of two); regroup
 # them into 8 per power of two so a bar holds enough events to read.
 bin(x) = 2 ** (floor(log(x) / log(2) * 8) / 8.0)
-us(x) = (x < 1 ? 1 : x) / 1000.0
+# Bucket 0 (a clamped negative value) has no place on a log axis.
+us(x) = (x < 1 ? NaN : x / 1000.0)
 
 set multiplot layout 1, 2 title heading noenhanced
 set logscale x

@@ -126,6 +126,7 @@ function csv_table(f,    r, i, line) {
 
 FNR == 1 {
 	cur = basename(FILENAME)
+	seenfile[cur] = 1
 	if (FILENAME ~ /\/hist\/[^\/]*$/ || FILENAME ~ /^hist\//)
 		cur = "hist"
 }
@@ -157,7 +158,7 @@ cur == "hist" {
 	nextfile
 }
 
-cur ~ /\.csv$/ {
+cur ~ /\.csv$/ || cur == "failures.txt" {
 	sub(/\r$/, "")
 	if ($0 ~ /^#/ && !((cur, "#") in seenhdr)) {
 		seenhdr[cur, "#"] = 1
@@ -212,10 +213,18 @@ function build_cells(    r, k, c, i) {
 		}
 }
 
+# A run that failed, timed out or broke integrity is listed, never averaged in.
+function okrow(f, r,    st) {
+	st = col(f, r, "status")
+	return st == "" || st == "ok"
+}
+
 # Lower median over a cell's repetitions: a value one repetition measured.
 function lmed(c, name,    i, n, a, v) {
 	n = 0
 	for (i = 1; i <= cn[c]; i++) {
+		if (!okrow("runs.csv", crow[c, i]))
+			continue
 		v = col("runs.csv", crow[c, i], name)
 		if (isnum(v))
 			a[++n] = v
@@ -229,6 +238,8 @@ function lmed(c, name,    i, n, a, v) {
 function cmax(c, name,    i, v, m) {
 	m = ""
 	for (i = 1; i <= cn[c]; i++) {
+		if (!okrow("runs.csv", crow[c, i]))
+			continue
 		v = col("runs.csv", crow[c, i], name)
 		if (isnum(v) && (m == "" || v + 0 > m + 0))
 			m = v
@@ -239,6 +250,8 @@ function cmax(c, name,    i, v, m) {
 function cmin(c, name,    i, v, m) {
 	m = ""
 	for (i = 1; i <= cn[c]; i++) {
+		if (!okrow("runs.csv", crow[c, i]))
+			continue
 		v = col("runs.csv", crow[c, i], name)
 		if (isnum(v) && (m == "" || v + 0 < m + 0))
 			m = v
@@ -246,21 +259,33 @@ function cmin(c, name,    i, v, m) {
 	return m
 }
 
-# Per-repetition values joined by "/", "-" for a blank.
+# Per-repetition values joined by "/", "-" for a blank, the status for a
+# run that did not succeed.
 function clist(c, name,    i, v, s) {
 	s = ""
 	for (i = 1; i <= cn[c]; i++) {
 		v = col("runs.csv", crow[c, i], name)
+		if (!okrow("runs.csv", crow[c, i]))
+			v = col("runs.csv", crow[c, i], "status")
 		s = s (i > 1 ? "/" : "") (v == "" ? "-" : v)
 	}
 	return s
+}
+
+# Repetitions that succeeded.
+function nok(c,    i, n) {
+	n = 0
+	for (i = 1; i <= cn[c]; i++)
+		if (okrow("runs.csv", crow[c, i]))
+			n++
+	return n
 }
 
 # The repetition whose p50 is the lower median (for its histogram file).
 function medrep(c,    m, i) {
 	m = lmed(c, "p50_ns")
 	for (i = 1; i <= cn[c]; i++)
-		if (col("runs.csv", crow[c, i], "p50_ns") == m)
+		if (okrow("runs.csv", crow[c, i]) && col("runs.csv", crow[c, i], "p50_ns") == m)
 			return col("runs.csv", crow[c, i], "rep")
 	return col("runs.csv", crow[c, 1], "rep")
 }
@@ -270,6 +295,8 @@ function cdrop_pct(c,    i, r, d, e, p, m) {
 	m = ""
 	for (i = 1; i <= cn[c]; i++) {
 		r = crow[c, i]
+		if (!okrow("runs.csv", r))
+			continue
 		d = col("runs.csv", r, "drops")
 		e = col("runs.csv", r, "enqueued")
 		if (!isnum(e) || e <= 0) {
@@ -291,6 +318,8 @@ function cper_produced(c, name,    i, r, v, e, p, n, a) {
 	n = 0
 	for (i = 1; i <= cn[c]; i++) {
 		r = crow[c, i]
+		if (!okrow("runs.csv", r))
+			continue
 		v = col("runs.csv", r, name)
 		e = col("runs.csv", r, "events")
 		p = col("runs.csv", r, "produced")
@@ -309,14 +338,17 @@ function cell_label(c) {
 	return C[c, "source"]
 }
 
-function cell_bad(c,    i, r, s) {
+function cell_bad(c,    i, r, s, st) {
 	s = ""
 	for (i = 1; i <= cn[c]; i++) {
 		r = crow[c, i]
-		if (col("runs.csv", r, "integrity_errors") + 0 > 0)
-			s = "integrity errors " clist(c, "integrity_errors")
+		st = col("runs.csv", r, "status")
+		if (!okrow("runs.csv", r))
+			s = s (s == "" ? "" : "; ") "rep " col("runs.csv", r, "rep") " " st " (not in the figures)"
+		else if (col("runs.csv", r, "integrity_errors") + 0 > 0)
+			s = s (s == "" ? "" : "; ") "rep " col("runs.csv", r, "rep") " integrity errors " col("runs.csv", r, "integrity_errors")
 		if (col("runs.csv", r, "interrupted") + 0 > 0)
-			s = s (s == "" ? "" : "; ") "interrupted rep " col("runs.csv", r, "rep")
+			s = s (s == "" ? "" : "; ") "rep " col("runs.csv", r, "rep") " interrupted"
 	}
 	return s
 }
@@ -345,7 +377,9 @@ function find(src, des, per, rd, mode, fan, frame,    c, best, bs, s) {
 		if (frame != "*" && C[c, "frame_bytes"] != frame && !(src != "tickdev" && C[c, "frame_bytes"] == ""))
 			continue
 		s = (C[c, "timer"] == "hrtimer" ? 8 : 0) + (C[c, "batch"] + 0 <= 1 ? 4 : 0) + (C[c, "procs"] + 0 == 0 ? 2 : 0)
-		s = s * 100 + cn[c]
+		s = s * 100 + nok(c)
+		if (nok(c) == 0)
+			s = 0
 		if (s > bs) {
 			bs = s
 			best = c
@@ -478,17 +512,45 @@ function env_get(keys,    n, a, i, k) {
 	return ""
 }
 
-function section_reproduce(    preset) {
-	preset = env_get("preset")
+function preset_name(    p) {
+	p = env_get("preset")
+	sub(/[ \t(].*/, "", p)
+	return p
+}
+
+# The tickbench command line of a cell, as the suite runs it.
+function tb_cmd(c,    s) {
+	s = "bench/tickbench --source " C[c, "source"] " -i " C[c, "period_ns"] "ns -t " C[c, "readers"] " -M " C[c, "mode"] " --fanout " C[c, "fanout"]
+	if (C[c, "source"] == "tickdev")
+		s = s " --design " C[c, "design"] " --timer " C[c, "timer"] " --ring " C[c, "ring"] " --frame " C[c, "frame_bytes"] " -b " C[c, "batch"]
+	return s " -D " (isnum(col("runs.csv", crow[c, 1], "duration_s")) ? sprintf("%.0f", col("runs.csv", crow[c, 1], "duration_s")) : 1) "s"
+}
+
+function section_reproduce(    preset, per, c, d) {
+	preset = preset_name()
 	print "## Reproduce"
 	print ""
-	print "Every figure below comes from `" folder "/`; each plot names the gnuplot command that redraws it from the data files beside the image."
+	print "Every figure below comes from `" folder "/`; under each plot is the gnuplot command that redraws it from the data file beside the image."
 	print ""
 	print "```sh"
-	printf "make bench%s   # the suite in the guest -> results/<date>-<commit>/\n", (preset == "" ? "" : " PRESET=" preset)
-	printf "make report                 # RESULTS.md and %s/ from the newest results folder\n", imgrel
-	printf "scripts/report %s  # this report from this folder\n", folder
-	print "scripts/bench-cell --help   # one cell by hand (see its usage for the options)"
+	printf "make bench%s                # the suite in the guest -> results/<date>-<commit>/\n", (preset == "" ? "" : " PRESET=" preset)
+	printf "scripts/bench-suite --list --preset %s   # its plan: every run and its parameters (host)\n", (preset == "" ? "default" : preset)
+	print "make report                              # RESULTS.md and its images from the newest results folder"
+	printf "scripts/report %s\n", folder
+	if (have_bench_cell)
+		print "scripts/bench-cell --help                # one cell by hand"
+	print "```"
+	print ""
+	per = ref_period()
+	if (per == "")
+		per = PER[1]
+	printf "One cell by hand, in the guest with tickdev.ko loaded as the suite loads it (`scripts/vm-run -- ...`); the headline cells at %s:\n\n", period_str(per)
+	print "```sh"
+	for (d = 1; d <= 3; d++) {
+		c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+		if (c)
+			print tb_cmd(c)
+	}
 	print "```"
 	print ""
 }
@@ -506,7 +568,7 @@ function lat_row(c, per,    t, bad) {
 		us(cmin(c, "p50_ns")), us(cmax(c, "p50_ns")), \
 		(C[c, "source"] == "tickdev" ? clist(c, "drops") : "-"), \
 		(t ? ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) : "-"), \
-		(t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), cn[c], (bad == "" ? "" : bad)
+		(t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), nok(c) (nok(c) == cn[c] ? "" : " of " cn[c]), (bad == "" ? "" : bad)
 }
 
 function section_headline(    i, per, c, any) {
@@ -562,137 +624,258 @@ function bar_row(name, measured, criterion, verdict) {
 	printf "| %s | %s | %s | %s |\n", name, measured, criterion, verdict
 }
 
-function section_bars(    per, s, w, t, r, v, f, n, i, ts, ss, ws, tr, any, key, off, on, bt, dcol, durs, short, long, rss, grow, meas)
-{
-	print "## Performance bars (issue 4)"
-	print ""
-	print "| bar | measured in this run | criterion | verdict |"
-	print "|---|---|---|---|"
+# -- the other CSVs: ok rows grouped by key columns ------------------------------
+
+# Group the rows of CSV f by the columns named in keys (space-separated);
+# groups are kept in first-seen order in GK[f, 1..GKN[f]].
+function group(f, keys,    nk, K, r, i, k) {
+	if ((f) in grouped)
+		return
+	grouped[f] = 1
+	nk = split(keys, K, " ")
+	for (r = 1; r <= nrow[f]; r++) {
+		k = ""
+		for (i = 1; i <= nk; i++)
+			k = k (i > 1 ? "|" : "") col(f, r, K[i])
+		if (!((f, k) in GN))
+			GK[f, ++GKN[f]] = k
+		GR[f, k, ++GN[f, k]] = r
+	}
+}
+
+# Lower median of a column over a group's successful rows.
+function gmed(f, k, name,    i, n, a, v, r) {
+	n = 0
+	for (i = 1; i <= GN[f, k]; i++) {
+		r = GR[f, k, i]
+		v = col(f, r, name)
+		if (okrow(f, r) && isnum(v))
+			a[++n] = v
+	}
+	if (!n)
+		return ""
+	isort(a, n, 1)
+	return a[int((n + 1) / 2)]
+}
+
+function gok(f, k,    i, n) {
+	n = 0
+	for (i = 1; i <= GN[f, k]; i++)
+		if (okrow(f, GR[f, k, i]))
+			n++
+	return n
+}
+
+function gfirst(f, k, name) {
+	return col(f, GR[f, k, 1], name)
+}
+
+function bar_latency(    per, s, w, t) {
 	per = ref_period()
 	s = per == "" ? 0 : find("tickdev", "spinlock", per, 1, HMODE, HFAN, HFRAME)
 	t = per == "" ? 0 : find("timerfd", "*", per, 1, HMODE, HFAN, "*")
 	if (per != "" && !t)
 		t = find("timerfd", "*", per, 1, HMODE, "*", "*")
+	BAR1 = ""
 	if (s && t && isnum(lmed(s, "p50_ns")) && isnum(lmed(t, "p50_ns"))) {
-		r = lmed(s, "p50_ns") / lmed(t, "p50_ns")
-		BAR1 = r <= 1.25 ? "PASS" : "FAIL"
+		BAR1 = lmed(s, "p50_ns") / lmed(t, "p50_ns") <= 1.25 ? "PASS" : "FAIL"
 		bar_row("spinlock p50 vs timerfd p50, 1 ms, 1 reader", \
 			sprintf("%s µs vs %s µs = %s", us(lmed(s, "p50_ns")), us(lmed(t, "p50_ns")), ratio(lmed(s, "p50_ns"), lmed(t, "p50_ns"))), \
 			"≤ 1.25×", "**" BAR1 "**")
-	} else {
-		BAR1 = ""
-		bar_row("spinlock p50 vs timerfd p50, 1 ms, 1 reader", "not measured: no spinlock and timerfd cell at 1 ms with 1 reader in runs.csv", "≤ 1.25×", "n/a")
-	}
+	} else
+		bar_row("spinlock p50 vs timerfd p50, 1 ms, 1 reader", "not measured: no successful spinlock and timerfd cell at 1 ms with 1 reader (" HMODE ", " HFAN ", frame " HFRAME " B) in runs.csv", "≤ 1.25×", "n/a")
 	w = per == "" ? 0 : find("tickdev", "workqueue", per, 1, HMODE, HFAN, HFRAME)
 	if (w && t && isnum(lmed(w, "p50_ns")))
-		bar_row("workqueue p50 vs timerfd p50, 1 ms, 1 reader (explained below from its legs)", \
+		bar_row("workqueue p50 vs timerfd p50, 1 ms, 1 reader (explained from its legs in the analysis)", \
 			sprintf("%s µs vs %s µs = %s", us(lmed(w, "p50_ns")), us(lmed(t, "p50_ns")), ratio(lmed(w, "p50_ns"), lmed(t, "p50_ns"))), \
 			"recorded, no bar", "—")
+	else
+		bar_row("workqueue p50 vs timerfd p50, 1 ms, 1 reader", "not measured: no successful workqueue cell at 1 ms with 1 reader (" HMODE ", " HFAN ", frame " HFRAME " B)", "recorded, no bar", "n/a")
+}
 
-	# Highest sustained rate, from rate.csv.
-	f = "rate.csv"
-	RATECOL = pickcol(f, "max_rate_hz rate_hz highest_rate_hz max_hz hz")
-	if (nrow[f] && RATECOL != "") {
-		for (i = 1; i <= nrow[f]; i++) {
-			key = col(f, i, "source") == "tickdev" ? col(f, i, "design") : col(f, i, "source")
-			RATE[key, col(f, i, "readers")] = col(f, i, RATECOL)
+# rate-best.csv: RATE[design or "timerfd", readers] = best_rate_hz ("" when
+# not even the slowest step was clean; RATEWHY says why).
+function load_rates(    f, i, k, rd) {
+	f = "rate-best.csv"
+	RATECOL = pickcol(f, "best_rate_hz")
+	if (!nrow[f] || RATECOL == "")
+		return
+	for (i = 1; i <= nrow[f]; i++) {
+		k = col(f, i, "source") == "tickdev" ? col(f, i, "design") : col(f, i, "source")
+		rd = col(f, i, "readers")
+		RATE[k, rd] = col(f, i, RATECOL)
+		RATEWHY[k, rd] = col(f, i, "first_unclean_reason") " at " period_str(col(f, i, "first_unclean_period_ns"))
+		if (!((rd) in rateseen)) {
+			rateseen[rd] = 1
+			RATER[++NRATER] = rd
 		}
-		if (((("spinlock") SUBSEP 1) in RATE) && ((("timerfd") SUBSEP 1) in RATE) && RATE["spinlock", 1] > 0) {
-			r = RATE["timerfd", 1] / RATE["spinlock", 1]
-			BAR2 = r <= 1.5 ? "PASS" : "FAIL"
-			bar_row("highest sustained rate, 1 reader, 0 drops/overruns: timerfd ÷ spinlock", \
-				sprintf("spinlock %s Hz, timerfd %s Hz: %s", RATE["spinlock", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["spinlock", 1])), \
-				"≤ 1.5×", "**" BAR2 "**")
-		} else
-			bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: rate.csv has no spinlock and timerfd row for 1 reader", "≤ 1.5×", "n/a")
-		if (((("workqueue") SUBSEP 1) in RATE) && ((("timerfd") SUBSEP 1) in RATE) && RATE["workqueue", 1] > 0)
-			bar_row("highest sustained rate, 1 reader: timerfd ÷ workqueue", \
-				sprintf("workqueue %s Hz, timerfd %s Hz: %s", RATE["workqueue", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["workqueue", 1])), \
-				"recorded, no bar", "—")
-	} else
-		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: " (nrow[f] ? "rate.csv has no rate column" : "no rate.csv in this folder"), "≤ 1.5×", "n/a")
+	}
+	isort(RATER, NRATER, 1)
+}
 
-	# Tracing overhead, from overhead.csv: recorded, issue 4 sets no bar.
+function rate_str(k, rd) {
+	if (!((k, rd) in RATE))
+		return "not run"
+	if (RATE[k, rd] == "")
+		return "none sustained (" RATEWHY[k, rd] ")"
+	return RATE[k, rd] " Hz"
+}
+
+function bar_rate(    r) {
+	if (RATECOL == "") {
+		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: " (nrow["rate-best.csv"] ? "rate-best.csv has no best_rate_hz column" : "no rate-best.csv in this folder"), "≤ 1.5×", "n/a")
+		return
+	}
+	if (isnum(RATE["spinlock", 1]) && isnum(RATE["timerfd", 1]) && RATE["spinlock", 1] > 0) {
+		BAR2 = RATE["timerfd", 1] / RATE["spinlock", 1] <= 1.5 ? "PASS" : "FAIL"
+		bar_row("highest sustained rate (0 drops, 0 overruns), 1 reader: timerfd ÷ spinlock", \
+			sprintf("spinlock %s Hz, timerfd %s Hz: %s", RATE["spinlock", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["spinlock", 1])), \
+			"≤ 1.5×", "**" BAR2 "**")
+	} else if ((("spinlock") SUBSEP 1) in RATE && RATE["spinlock", 1] == "" && (("timerfd") SUBSEP 1) in RATE && RATE["timerfd", 1] == "") {
+		BAR2 = "not measurable"
+		bar_row("highest sustained rate (0 drops, 0 overruns), 1 reader: timerfd ÷ spinlock", \
+			"spinlock " rate_str("spinlock", 1) ", timerfd " rate_str("timerfd", 1) ": neither sustained the ladder's slowest step, so there is no rate to compare", "≤ 1.5×", "n/a")
+	} else if ((("spinlock") SUBSEP 1) in RATE && RATE["spinlock", 1] == "") {
+		BAR2 = "FAIL"
+		bar_row("highest sustained rate (0 drops, 0 overruns), 1 reader: timerfd ÷ spinlock", \
+			"spinlock " rate_str("spinlock", 1) ", timerfd " rate_str("timerfd", 1), "≤ 1.5×", "**FAIL**")
+	} else
+		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: spinlock " rate_str("spinlock", 1) ", timerfd " rate_str("timerfd", 1), "≤ 1.5×", "n/a")
+	if (isnum(RATE["workqueue", 1]) && isnum(RATE["timerfd", 1]) && RATE["workqueue", 1] > 0)
+		bar_row("highest sustained rate, 1 reader: timerfd ÷ workqueue", \
+			sprintf("workqueue %s Hz, timerfd %s Hz: %s", RATE["workqueue", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["workqueue", 1])), \
+			"recorded, no bar", "—")
+	for (r = 1; r <= NRATER; r++) {
+		if (RATER[r] == 1)
+			continue
+		bar_row("highest sustained rate, " plural(RATER[r], "reader"), \
+			"spinlock " rate_str("spinlock", RATER[r]) ", workqueue " rate_str("workqueue", RATER[r]) ", timerfd " rate_str("timerfd", RATER[r]), \
+			"recorded, no bar", "—")
+	}
+}
+
+# overhead.csv: per design and variant, lower medians; "off" is the base.
+function load_overhead(    f, i, k, n, a) {
 	f = "overhead.csv"
-	OVCOL = pickcol(f, "tracing variant mode tracer")
-	if (nrow[f] && OVCOL != "" && hascol(f, "p50_ns")) {
-		for (i = 1; i <= nrow[f]; i++)
-			OV[col(f, i, "design"), col(f, i, OVCOL)] = col(f, i, "p50_ns")
-		any = 0
-		for (i = 1; i <= 2; i++) {
-			off = OV[DES[i], "off"]
-			on = OV[DES[i], "on"]
-			bt = OV[DES[i], "bpftrace"]
-			if (!isnum(off))
-				continue
-			any = 1
-			bar_row("tracing overhead, " DES[i] ", p50 on ÷ off, bpftrace ÷ off", \
-				sprintf("off %s µs, on %s µs (%s), bpftrace %s µs (%s)", us(off), us(on), ratio(on, off), us(bt), ratio(bt, off)), \
-				"recorded; issue 4 sets no threshold", "—")
-		}
-		if (!any)
-			bar_row("tracing overhead", "not measured: overhead.csv has no row with tracing off", "recorded", "n/a")
-	} else
-		bar_row("tracing overhead (tracepoints off / on / bpftrace)", "not measured: " (nrow[f] ? "overhead.csv lacks the tracing or p50_ns column" : "no overhead.csv in this folder"), "recorded", "n/a")
+	OVCOL = pickcol(f, "variant tracing")
+	if (!nrow[f] || OVCOL == "" || !hascol(f, "p50_ns"))
+		return
+	group(f, "design " OVCOL)
+	for (i = 1; i <= GKN[f]; i++) {
+		k = GK[f, i]
+		split(k, a, "|")
+		if (!((a[1]) in ovdseen)) { ovdseen[a[1]] = 1; OVD[++NOVD] = a[1] }
+		if (!((a[2]) in ovvseen)) { ovvseen[a[2]] = 1; OVV[++NOVV] = a[2] }
+	}
+}
 
-	# Memory: resident size for two run lengths.
-	f = "memory.csv"
-	dcol = pickcol(f, "duration_s duration seconds")
-	rss = pickcol(f, "rss_kb maxrss_kb rss_kib max_rss_kb rss")
-	if (nrow[f] && dcol != "" && rss != "") {
-		any = 0
-		for (i = 1; i <= nrow[f]; i++) {
-			key = (col(f, i, "source") == "tickdev" || col(f, i, "source") == "") ? col(f, i, "design") : col(f, i, "source")
-			if (!((key) in short) || col(f, i, dcol) + 0 < short[key] + 0) { short[key] = col(f, i, dcol); sr[key] = col(f, i, rss) }
-			if (!((key) in long) || col(f, i, dcol) + 0 > long[key] + 0) { long[key] = col(f, i, dcol); lr[key] = col(f, i, rss) }
+function bar_overhead(    d, v, k, off, msg, any) {
+	if (!NOVD) {
+		bar_row("tracing overhead (tracepoints off / on / bpftrace)", "not measured: " (nrow["overhead.csv"] ? "overhead.csv lacks the variant or p50_ns column" : "no overhead.csv in this folder"), "recorded", "n/a")
+		return
+	}
+	for (d = 1; d <= NOVD; d++) {
+		off = gmed("overhead.csv", OVD[d] "|off", "p50_ns")
+		if (!isnum(off)) {
+			bar_row("tracing overhead, " OVD[d], "not measured: no successful run with tracing off", "recorded", "n/a")
+			continue
 		}
-		for (key in short) {
-			if (long[key] + 0 <= short[key] + 0)
+		msg = "p50 off " us(off) " µs"
+		for (v = 1; v <= NOVV; v++) {
+			if (OVV[v] == "off")
 				continue
-			any = 1
-			grow = lr[key] + 0 <= sr[key] + 0
-			MEMBAR = MEMBAR == "FAIL" ? "FAIL" : (grow ? "PASS" : "FAIL")
-			bar_row("memory: resident size vs run length, " key, \
-				sprintf("%s kB after %s s, %s kB after %s s", sr[key], short[key], lr[key], long[key]), \
-				"no growth: RSS(long) ≤ RSS(short)", "**" (grow ? "PASS" : "FAIL") "**")
+			k = OVD[d] "|" OVV[v]
+			msg = msg "; " OVV[v] " " (isnum(gmed("overhead.csv", k, "p50_ns")) ? us(gmed("overhead.csv", k, "p50_ns")) " µs (" ratio(gmed("overhead.csv", k, "p50_ns"), off) ")" : "failed")
 		}
-		if (!any)
-			bar_row("memory: resident size vs run length", "not measured: memory.csv holds a single duration", "no growth", "n/a")
-	} else
-		bar_row("memory: resident size vs run length", "not measured: " (nrow[f] ? "memory.csv lacks a duration or RSS column" : "no memory.csv in this folder"), "no growth", "n/a")
+		bar_row("tracing overhead (observer effect), " OVD[d] " at the fixed cell", msg, "recorded; issue 4 sets no threshold", "—")
+	}
+}
+
+function bar_memory(    f, dcol, rss, i, k, j, r, sr, lr, sd, ld, sv, lv, grow) {
+	f = "memory.csv"
+	dcol = pickcol(f, "duration_s")
+	rss = pickcol(f, "maxrss_kb rss_kb")
+	if (!nrow[f] || dcol == "" || rss == "") {
+		bar_row("memory: resident size vs run length", "not measured: " (nrow[f] ? "memory.csv lacks duration_s or maxrss_kb" : "no memory.csv in this folder"), "no growth", "n/a")
+		return
+	}
+	group(f, "design timer fanout mode readers period_ns frame_bytes")
+	for (i = 1; i <= GKN[f]; i++) {
+		k = GK[f, i]
+		sr = lr = 0
+		for (j = 1; j <= GN[f, k]; j++) {
+			r = GR[f, k, j]
+			if (!okrow(f, r) || !isnum(col(f, r, dcol)) || !isnum(col(f, r, rss)))
+				continue
+			if (!sr || col(f, r, dcol) + 0 < col(f, sr, dcol) + 0) sr = r
+			if (!lr || col(f, r, dcol) + 0 > col(f, lr, dcol) + 0) lr = r
+		}
+		if (!sr || sr == lr || col(f, lr, dcol) + 0 <= col(f, sr, dcol) + 0) {
+			bar_row("memory: resident size vs run length, " col(f, GR[f, k, 1], "design"), "not measured: fewer than two successful run lengths in memory.csv", "≤ 1.05×", "n/a")
+			continue
+		}
+		sv = col(f, sr, rss); lv = col(f, lr, rss); sd = col(f, sr, dcol); ld = col(f, lr, dcol)
+		grow = lv / sv <= 1.05
+		MEMBAR = (MEMBAR == "FAIL" || !grow) ? "FAIL" : "PASS"
+		MEMTXT = sprintf("max RSS %s kB after %s s and %s kB after %s s", sv, sd, lv, ld)
+		bar_row("memory: max RSS of tickbench vs run length, " col(f, sr, "design") " " plural(col(f, sr, "readers"), "reader") " at " period_str(col(f, sr, "period_ns")), \
+			sprintf("%s: %s for %s the run length", MEMTXT, ratio(lv, sv), ratio(ld, sd)), \
+			"≤ 1.05× (page-level noise; growth per event would scale with the run length)", "**" (grow ? "PASS" : "FAIL") "**")
+	}
+}
+
+function section_bars() {
+	print "## Performance bars (issue 4)"
+	print ""
+	print "| bar | measured in this run | criterion | verdict |"
+	print "|---|---|---|---|"
+	bar_latency()
+	load_rates()
+	bar_rate()
+	load_overhead()
+	bar_overhead()
+	bar_memory()
 	print ""
 }
 
 # -- figures ------------------------------------------------------------------
 
-function write_dist_plots(    i, per, d, c, h, files, titles, styles, srcs, n, k, rep, f, lbl) {
+function write_dist_plots(    i, per, d, c, files, titles, styles, n, k, rep, f, lbl, reps) {
 	print "### Latency distribution at each rate"
 	print ""
 	n = 0
 	for (i = 1; i <= NPER; i++) {
 		per = PER[i]
-		files = titles = styles = ""
+		files = titles = styles = reps = ""
 		k = 0
-		for (d = 1; d <= 3; d++) {
-			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+		for (d = 1; d <= 4; d++) {
+			if (d <= 2)
+				c = find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME)
+			else if (d == 3)
+				c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			else
+				c = cyclic_of(per)
 			if (!c)
 				continue
 			rep = medrep(c)
 			f = hist_of(c, rep)
-			if (f == "")
+			if (f == "") {
 				f = hist_of(c, "*")
+				rep = hist_rep
+			}
 			if (f == "")
 				continue
 			files = files (k ? " " : "") f
 			titles = titles (k ? " " : "") cell_label(c)
 			styles = styles (k ? " " : "") d
+			reps = reps (k ? ", " : "") cell_label(c) " rep " rep
 			k++
 		}
 		if (!k)
 			continue
 		n++
-		lbl = period_str(per) ", " (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B"
-		printf "**%s**: end-to-end latency, CDF and histogram (the repetition with the median p50).\n\n", lbl
+		lbl = period_str(per) ", " plural(HREADERS, "reader") ", " HMODE ", " HFAN ", frame " HFRAME " B"
+		printf "**%s**: end-to-end latency, CDF and histogram (%s; the repetition with the median p50 where its histogram exists).\n\n", lbl, reps
 		figure("latency_dist_p" per, "latency CDF and histogram at " period_str(per), "latency_dist.gp", files, \
 			"titles='" titles "';styles='" styles "';heading='" lbl "'")
 	}
@@ -701,7 +884,18 @@ function write_dist_plots(    i, per, d, c, h, files, titles, styles, srcs, n, k
 }
 
 # The histogram file of a cell (at a repetition, or any with "*").
-function hist_of(c, rep,    i, src) {
+function hist_of(c, rep,    i, r, src, hf) {
+	# The suite names each run's histogram in runs.csv.
+	for (i = 1; i <= cn[c]; i++) {
+		r = crow[c, i]
+		hf = col("runs.csv", r, "hist_file")
+		if (hf != "" && okrow("runs.csv", r) && (rep == "*" || col("runs.csv", r, "rep") == rep)) {
+			hist_rep = col("runs.csv", r, "rep")
+			return folderabs "/" hf
+		}
+	}
+	if (hascol("runs.csv", "hist_file"))
+		return ""
 	src = C[c, "source"]
 	for (i = 1; i <= nh; i++) {
 		if (hmeta[i, "source"] != src || hmeta[i, "period_ns"] != C[c, "period_ns"] || hmeta[i, "readers"] != C[c, "readers"])
@@ -714,6 +908,7 @@ function hist_of(c, rep,    i, src) {
 			continue
 		if (src == "tickdev" && C[c, "ring"] != "" && hmeta[i, "ring"] != C[c, "ring"])
 			continue
+		hist_rep = hmeta[i, "rep"]
 		return hfile[i]
 	}
 	return ""
@@ -860,6 +1055,8 @@ function cper_produced_spur(c,    i, r, v, p, n, a) {
 	n = 0
 	for (i = 1; i <= cn[c]; i++) {
 		r = crow[c, i]
+		if (!okrow("runs.csv", r))
+			continue
 		v = col("runs.csv", r, "spurious")
 		p = col("runs.csv", r, "produced")
 		if (isnum(v) && isnum(p) && p > 0)
@@ -902,101 +1099,142 @@ function write_cpu_plot(    i, per, f, d, c, line, any) {
 		"heading='" (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
 }
 
-function write_collateral(    f, fc, p50, p99, i, key, fr, NF_, nf, F, line, d, seen, refkey) {
+function write_collateral(    f, i, k, a, nf, F, seen, line, d, ref, tfd, r99, any) {
 	print "### Collateral latency of an unrelated task"
 	print ""
 	f = "collateral.csv"
-	fc = pickcol(f, "frame_bytes frame")
-	p50 = pickcol(f, "p50_ns p50")
-	p99 = pickcol(f, "p99_ns p99")
-	if (!nrow[f] || fc == "" || p99 == "") {
-		print "Not measured: " (nrow[f] ? "collateral.csv lacks a frame or p99 column" : "no collateral.csv in this folder") ".\n"
+	if (!nrow[f] || !hascol(f, "ct_p99_ns") || !hascol(f, "load")) {
+		print "Not measured: " (nrow[f] ? "collateral.csv lacks the load or ct_p99_ns column" : "no collateral.csv in this folder") ".\n"
 		return
 	}
+	group(f, "load design frame_bytes")
+	print "A cyclictest thread (SCHED_OTHER, like the readers) that has nothing to do with tickdev, measured alone (`none`) and inside the window of a tickbench load per design and frame size. Lower median over repetitions:\n"
+	print "| load | design | frame B | load cell | reps | cyclictest p50 µs | p99 µs | max µs | p99 ÷ unloaded |"
+	print "|---|---|---|---|---|---|---|---|---|"
+	ref = ""
+	for (i = 1; i <= GKN[f]; i++)
+		if (GK[f, i] ~ /^none\|/)
+			ref = GK[f, i]
+	r99 = ref == "" ? "" : gmed(f, ref, "ct_p99_ns")
 	nf = 0
-	for (i = 1; i <= nrow[f]; i++) {
-		key = col(f, i, "design")
-		if (key == "" || key == "none" || key == "unloaded" || key == "idle" || key == "-") {
-			COLL["ref", "p50"] = col(f, i, p50)
-			COLL["ref", "p99"] = col(f, i, p99)
-			continue
-		}
-		fr = col(f, i, fc)
-		COLL[key, fr, "p50"] = col(f, i, p50)
-		COLL[key, fr, "p99"] = col(f, i, p99)
-		if (!(fr in seen)) { seen[fr] = 1; F[++nf] = fr }
+	for (i = 1; i <= GKN[f]; i++) {
+		k = GK[f, i]
+		split(k, a, "|")
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a[1], dash(a[2]), dash(a[3]), \
+			(a[1] == "none" ? "-" : gfirst(f, k, "load_mode") " " plural(gfirst(f, k, "load_readers"), "reader") " " period_str(gfirst(f, k, "load_period_ns"))), \
+			gok(f, k) (gok(f, k) == GN[f, k] ? "" : " of " GN[f, k]), us(gmed(f, k, "ct_p50_ns")), us(gmed(f, k, "ct_p99_ns")), us(gmed(f, k, "ct_max_ns")), \
+			(a[1] == "none" ? "-" : ratio(gmed(f, k, "ct_p99_ns"), r99))
+		if (a[1] == "tickdev") {
+			COLL[a[2], a[3], "p50"] = gmed(f, k, "ct_p50_ns")
+			COLL[a[2], a[3], "p99"] = gmed(f, k, "ct_p99_ns")
+			if (!((a[3]) in seen)) { seen[a[3]] = 1; F[++nf] = a[3] }
+		} else if (a[1] == "timerfd")
+			tfd = k
 	}
+	print ""
+	COLL["ref", "p50"] = ref == "" ? "" : gmed(f, ref, "ct_p50_ns")
+	COLL["ref", "p99"] = r99
+	COLL["timerfd", "p50"] = tfd == "" ? "" : gmed(f, tfd, "ct_p50_ns")
+	COLL["timerfd", "p99"] = tfd == "" ? "" : gmed(f, tfd, "ct_p99_ns")
 	isort(F, nf, 1)
 	NCOLLF = nf
 	for (i = 1; i <= nf; i++)
 		COLLF[i] = F[i]
+	if (!nf) {
+		print "No tickdev load ran, so there is no figure.\n"
+		return
+	}
 	f = imgdir "/collateral.dat"
-	print "# frame_bytes spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 unloaded_p50 unloaded_p99 (ns)" > f
+	print "# frame_bytes spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 unloaded_p50 unloaded_p99 timerfd_p50 timerfd_p99 (ns)" > f
+	any = 0
 	for (i = 1; i <= nf; i++) {
 		line = F[i]
-		for (d = 1; d <= 2; d++)
+		for (d = 1; d <= 2; d++) {
 			line = line " " nan(COLL[DES[d], F[i], "p50"]) " " nan(COLL[DES[d], F[i], "p99"])
-		print line " " nan(COLL["ref", "p50"]) " " nan(COLL["ref", "p99"]) > f
+			if (isnum(COLL[DES[d], F[i], "p50"]))
+				any = 1
+		}
+		print line " " nan(COLL["ref", "p50"]) " " nan(COLL["ref", "p99"]) " " nan(COLL["timerfd", "p50"]) " " nan(COLL["timerfd", "p99"]) > f
 	}
 	close(f)
-	print "A cyclictest-style thread that has nothing to do with tickdev, run while the driver produces; the dashed line is the same thread with the driver idle. Data (`collateral.csv`, verbatim):\n"
-	csv_table("collateral.csv")
-	print ""
+	if (!any) {
+		print "No cyclictest figure under a tickdev load, so there is no plot.\n"
+		return
+	}
 	figure("collateral", "collateral latency against frame size", "collateral.gp", f, \
-		"heading='latency of an unrelated task while tickdev runs'")
+		"heading='latency of an unrelated cyclictest thread while tickdev runs'")
 }
 
-function write_overhead(    f, i, d, v, V, nv, line, seen) {
+function write_overhead(    f, i, d, v, k, off, offtc, line, any) {
 	print "### Tracing overhead"
 	print ""
 	f = "overhead.csv"
-	if (!nrow[f] || OVCOL == "" || !hascol(f, "p50_ns")) {
-		print "Not measured: " (nrow[f] ? "overhead.csv lacks the tracing or p50_ns column" : "no overhead.csv in this folder") ".\n"
+	if (!NOVD) {
+		print "Not measured: " (nrow[f] ? "overhead.csv lacks the variant or p50_ns column" : "no overhead.csv in this folder") ".\n"
 		return
 	}
-	print "One fixed cell with the tickdev tracepoints disabled, enabled, and with bpftrace attached (`overhead.csv`, verbatim):\n"
-	csv_table(f)
-	print ""
-	nv = 0
-	for (i = 1; i <= nrow[f]; i++) {
-		v = col(f, i, OVCOL)
-		OV99[col(f, i, "design"), v] = col(f, i, "p99_ns")
-		if (!(v in seen)) { seen[v] = 1; V[++nv] = v }
+	k = GK[f, 1]
+	printf "One fixed cell (%s, %s, %s, %s, %s, frame %s B) with the tickdev tracepoints off, enabled through tracefs, and counted by bpftrace. Lower median over repetitions:\n\n", \
+		gfirst(f, k, "design"), gfirst(f, k, "timer"), gfirst(f, k, "mode"), plural(gfirst(f, k, "readers"), "reader"), period_str(gfirst(f, k, "period_ns")), gfirst(f, k, "frame_bytes")
+	print "| design | tracing | reps | p50 µs | p99 µs | task-clock µs/event | traced events | p50 ÷ off | task-clock ÷ off |"
+	print "|---|---|---|---|---|---|---|---|---|"
+	for (d = 1; d <= NOVD; d++) {
+		off = gmed(f, OVD[d] "|off", "p50_ns")
+		offtc = gmed(f, OVD[d] "|off", "task_clock_ns_per_event")
+		for (v = 1; v <= NOVV; v++) {
+			k = OVD[d] "|" OVV[v]
+			if (!((f, k) in GN))
+				continue
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", OVD[d], OVV[v], gok(f, k) (gok(f, k) == GN[f, k] ? "" : " of " GN[f, k]), \
+				us(gmed(f, k, "p50_ns")), us(gmed(f, k, "p99_ns")), us(gmed(f, k, "task_clock_ns_per_event")), dash(gmed(f, k, "traced_events")), \
+				(OVV[v] == "off" ? "-" : ratio(gmed(f, k, "p50_ns"), off)), (OVV[v] == "off" ? "-" : ratio(gmed(f, k, "task_clock_ns_per_event"), offtc))
+		}
 	}
+	print ""
 	f = imgdir "/overhead.dat"
-	print "# variant spinlock_p50 spinlock_p99 workqueue_p50 workqueue_p99 (ns)" > f
-	for (i = 1; i <= nv; i++) {
-		line = V[i]
-		for (d = 1; d <= 2; d++)
-			line = line " " nan(OV[DES[d], V[i]]) " " nan(OV99[DES[d], V[i]])
-		print line > f
+	print "# " OVD[1] ": variant p50_ns p99_ns task_clock_ns_per_event" > f
+	for (v = 1; v <= NOVV; v++) {
+		k = OVD[1] "|" OVV[v]
+		print OVV[v] " " nan(gmed("overhead.csv", k, "p50_ns")) " " nan(gmed("overhead.csv", k, "p99_ns")) " " nan(gmed("overhead.csv", k, "task_clock_ns_per_event")) > f
+		if (isnum(gmed("overhead.csv", k, "p50_ns")))
+			any = 1
 	}
 	close(f)
-	figure("overhead", "tracing overhead", "overhead.gp", f, "heading='observer effect on one fixed cell'")
+	if (!any) {
+		print "Every variant failed, so there is no figure.\n"
+		return
+	}
+	figure("overhead", "tracing overhead", "overhead.gp", f, "heading='observer effect: " OVD[1] " at one fixed cell'")
 }
 
-function write_rate(    f, i, nr, R, seen, rd, line) {
+function write_rate(    f, i, line, any) {
 	print "### Highest sustained rate"
 	print ""
-	f = "rate.csv"
-	if (!nrow[f] || RATECOL == "") {
-		print "Not measured: " (nrow[f] ? "rate.csv has no rate column" : "no rate.csv in this folder") ".\n"
+	if (RATECOL == "") {
+		print "Not measured: " (nrow["rate-best.csv"] ? "rate-best.csv has no best_rate_hz column" : "no rate-best.csv in this folder") ".\n"
 		return
 	}
-	print "The highest event rate with no drop and no overrun (`rate.csv`, verbatim):\n"
-	csv_table(f)
+	print "Per source and reader count the suite steps the period down a ladder (ring 64, frame 0, hrtimer, broadcast, block) and stops at the first step with a drop, an overrun or an error; the step before is the highest sustained rate (`rate-best.csv`, verbatim):\n"
+	csv_table("rate-best.csv")
 	print ""
-	nr = 0
-	for (i = 1; i <= nrow[f]; i++) {
-		rd = col(f, i, "readers")
-		if (!(rd in seen)) { seen[rd] = 1; R[++nr] = rd }
+	if (nrow["rate.csv"]) {
+		print "<details><summary>Every step of the ladder (<code>rate.csv</code>, verbatim)</summary>\n"
+		csv_table("rate.csv")
+		print "\n</details>\n"
 	}
-	isort(R, nr, 1)
 	f = imgdir "/rate.dat"
 	print "# readers spinlock_hz workqueue_hz timerfd_hz" > f
-	for (i = 1; i <= nr; i++)
-		print R[i] " " nan(RATE["spinlock", R[i]]) " " nan(RATE["workqueue", R[i]]) " " nan(RATE["timerfd", R[i]]) > f
+	any = 0
+	for (i = 1; i <= NRATER; i++) {
+		print RATER[i] " " nan(RATE["spinlock", RATER[i]]) " " nan(RATE["workqueue", RATER[i]]) " " nan(RATE["timerfd", RATER[i]]) > f
+		if (isnum(RATE["spinlock", RATER[i]]) || isnum(RATE["workqueue", RATER[i]]) || isnum(RATE["timerfd", RATER[i]]))
+			any = 1
+	}
 	close(f)
+	if (!any) {
+		print "No source sustained even the slowest step of the ladder, so there is no figure.\n"
+		return
+	}
 	figure("rate", "highest sustained rate", "rate.gp", f, "heading='highest rate with 0 drops and 0 overruns'")
 }
 
@@ -1008,7 +1246,22 @@ function section_memory(    f) {
 		print "Not measured: no memory.csv in this folder.\n"
 		return
 	}
-	print "Resident size of the benchmark for two run lengths (`memory.csv`, verbatim):\n"
+	print "Maximum resident size of tickbench (`/usr/bin/time`) for two run lengths of one cell (`memory.csv`, verbatim):\n"
+	csv_table(f)
+	print ""
+}
+
+function section_failures(    f, r, n) {
+	f = "failures.txt"
+	n = nrow[f]
+	print "## Failed runs"
+	print ""
+	if (!n) {
+		print "None: every run of this folder exited successfully" (("failures.txt") in seenfile ? " (`failures.txt` lists no run)." : " (no `failures.txt` was written).")
+		print ""
+		return
+	}
+	print "These runs did not succeed; their rows say so (status) and no figure above uses them (`failures.txt`, verbatim):\n"
 	csv_table(f)
 	print ""
 }
@@ -1036,7 +1289,8 @@ function section_all_cells(    i, k, c, o, n, key, t, bad) {
 			C[c, "readers"], dash(C[c, "mode"]), dash(C[c, "fanout"]), dash(C[c, "timer"]), dash(C[c, "frame_bytes"]), cell_label(c), \
 			us(lmed(c, "p50_ns")), us(lmed(c, "p99_ns")), us(lmed(c, "p999_ns")), us(cmax(c, "max_ns")), \
 			(C[c, "source"] == "tickdev" ? clist(c, "drops") : "-"), \
-			(t ? ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) : "-"), (t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), cn[c], bad
+			(t ? ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) : "-"), (t ? ratio(lmed(c, "p99_ns"), lmed(t, "p99_ns")) : "-"), \
+			nok(c) (nok(c) == cn[c] ? "" : " of " cn[c]), bad
 	}
 	print ""
 	print "</details>"
@@ -1116,16 +1370,22 @@ function sentence_legs(s, w,    sp, wp, sw, ww, se, we, msg) {
 	return msg
 }
 
-function sentence_rate(    msg) {
-	if (!(("spinlock" SUBSEP 1) in RATE) || !(("timerfd" SUBSEP 1) in RATE))
-		return "Not measured: no highest-sustained-rate figures for spinlock and timerfd with 1 reader (rate.csv)."
-	msg = "With 1 reader timerfd sustains " RATE["timerfd", 1] " Hz without a missed tick, spinlock " RATE["spinlock", 1] " Hz"
-	if (("workqueue" SUBSEP 1) in RATE)
-		msg = msg " and workqueue " RATE["workqueue", 1] " Hz"
-	msg = msg " (timerfd ÷ spinlock " ratio(RATE["timerfd", 1], RATE["spinlock", 1]) "; bar ≤ 1.5×: " BAR2 ")."
-	if ((("spinlock" SUBSEP 16) in RATE) && (("workqueue" SUBSEP 16) in RATE))
-		msg = msg " With 16 readers: spinlock " RATE["spinlock", 16] " Hz, workqueue " RATE["workqueue", 16] " Hz" \
-			((("timerfd" SUBSEP 16) in RATE) ? ", timerfd " RATE["timerfd", 16] " Hz." : ".")
+function sentence_rate(    msg, r) {
+	if (!((("spinlock") SUBSEP 1) in RATE) || !((("timerfd") SUBSEP 1) in RATE))
+		return "Not measured: no highest-sustained-rate figures for spinlock and timerfd with 1 reader (rate-best.csv)."
+	msg = "With 1 reader, timerfd sustained " rate_str("timerfd", 1) " without a missed tick, spinlock " rate_str("spinlock", 1)
+	if ((("workqueue") SUBSEP 1) in RATE)
+		msg = msg " and workqueue " rate_str("workqueue", 1)
+	msg = msg " with no drop"
+	if (isnum(RATE["spinlock", 1]) && isnum(RATE["timerfd", 1]) && RATE["spinlock", 1] > 0)
+		msg = msg " (timerfd ÷ spinlock " ratio(RATE["timerfd", 1], RATE["spinlock", 1]) "; the 1.5× bar is a " BAR2 ")"
+	else if (BAR2 != "")
+		msg = msg " (the 1.5× bar: " BAR2 ")"
+	msg = msg "."
+	for (r = 1; r <= NRATER; r++)
+		if (RATER[r] != 1)
+			msg = msg " With " plural(RATER[r], "reader") ": spinlock " rate_str("spinlock", RATER[r]) ", workqueue " rate_str("workqueue", RATER[r]) ", timerfd " rate_str("timerfd", RATER[r]) "."
+	msg = msg " The ladder's steps are coarse, so equal rates mean \"the same step\", not the same limit."
 	return msg
 }
 
@@ -1219,7 +1479,7 @@ END {
 	print ""
 	print "<!-- Generated by scripts/report from " folder "/. Do not edit: regenerate with `make report`; hand-written notes go in " folder "/NOTES.md. -->"
 	print ""
-	printf "Data: `%s/` (preset %s, commit %s, %s).\n\n", folder, dash(env_get("preset")), dash(env_get("git commit commit git")), dash(env_get("date"))
+	printf "Data: `%s/` (preset %s, commit %s, started %s).\n\n", folder, dash(preset_name()), dash(env_get("git_commit commit")), dash(env_get("start date"))
 	section_env()
 	section_reproduce()
 	section_bars()
@@ -1238,5 +1498,6 @@ END {
 	section_memory()
 	section_analysis()
 	section_all_cells()
+	section_failures()
 	close(plotlist)
 }
