@@ -945,34 +945,65 @@ function write_rate_plot(    i, per, f, c, d, v, line, any) {
 		"heading='end-to-end p50 (solid) and p99 (dashed), " (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
 }
 
-function write_drop_plot(    dtitles, d, f, files, nr, R, i, j, c, per, p, any, blocks) {
+# Drop fractions per design, readers and period: the sweep's cells of the
+# headline slice (worst repetition) and the steps of the rate ladder
+# (rate.csv, the same slice when it is hrtimer/broadcast/block/frame 0).
+function collect_drops(    d, c, p, f, r, k, rd, per, dr, ev, a3) {
+	for (c = 1; c <= ncell; c++) {
+		if (C[c, "source"] != "tickdev" || C[c, "mode"] != HMODE || C[c, "fanout"] != HFAN || C[c, "frame_bytes"] != HFRAME)
+			continue
+		if (c != find("tickdev", C[c, "design"], C[c, "period_ns"], C[c, "readers"], HMODE, HFAN, HFRAME))
+			continue
+		p = cdrop_pct(c)
+		if (p == "")
+			continue
+		DROP[C[c, "design"], C[c, "readers"], C[c, "period_ns"]] = p
+	}
+	f = "rate.csv"
+	for (r = 1; r <= nrow[f]; r++) {
+		if (col(f, r, "source") != "tickdev" || !okrow(f, r))
+			continue
+		if (col(f, r, "mode") != HMODE || col(f, r, "fanout") != HFAN || col(f, r, "frame_bytes") != HFRAME)
+			continue
+		k = col(f, r, "design") SUBSEP col(f, r, "readers") SUBSEP col(f, r, "period_ns")
+		dr = col(f, r, "drops")
+		ev = col(f, r, "events")
+		if ((k in DROP) || !isnum(dr) || !isnum(ev) || ev + dr <= 0)
+			continue
+		DROP[k] = 100 * dr / (ev + dr)
+	}
+	for (k in DROP) {
+		split(k, a3, SUBSEP)
+		if (!((a3[2]) in dropr)) { dropr[a3[2]] = 1; DROPR[++NDROPR] = a3[2] }
+		if (!((a3[3]) in dropp)) { dropp[a3[3]] = 1; DROPP[++NDROPP] = a3[3] }
+	}
+	isort(DROPR, NDROPR, 1)
+	isort(DROPP, NDROPP, 1)
+}
+
+function write_drop_plot(    dtitles, d, f, files, i, j, k, any, blocks, first) {
 	print "### Drops against rate and readers"
 	print ""
+	collect_drops()
 	files = ""
 	any = 0
-	nr = distinct("readers", "tickdev", R, 1)
 	for (d = 1; d <= 2; d++) {
 		f = imgdir "/drops_" DES[d] ".dat"
-		printf "# %s, mode %s, fan-out %s, frame %s B: worst repetition's dropped/enqueued records (%%)\n", DES[d], HMODE, HFAN, HFRAME > f
+		printf "# %s, mode %s, fan-out %s, frame %s B: dropped/enqueued records (%%), worst repetition\n", DES[d], HMODE, HFAN, HFRAME > f
 		blocks = 0
-		for (j = 1; j <= nr; j++) {
-			c = 0
-			for (i = NPER; i >= 1; i--)
-				if ((c = find("tickdev", DES[d], PER[i], R[j], HMODE, HFAN, HFRAME)))
-					break
-			if (!c)
-				continue
-			printf "%s\"%s\" x\n", (blocks ? "\n\n" : ""), plural(R[j], "reader") > f
-			blocks++
-			for (i = NPER; i >= 1; i--) {
-				per = PER[i]
-				c = find("tickdev", DES[d], per, R[j], HMODE, HFAN, HFRAME)
-				if (!c)
+		for (j = 1; j <= NDROPR; j++) {
+			first = 1
+			for (i = NDROPP; i >= 1; i--) {
+				k = DES[d] SUBSEP DROPR[j] SUBSEP DROPP[i]
+				if (!(k in DROP))
 					continue
-				p = cdrop_pct(c)
-				if (p != "")
-					any = 1
-				printf "%.6g %s\n", 1e9 / per, nan(p) > f
+				if (first) {
+					printf "%s\"%s\" x\n", (blocks ? "\n\n" : ""), plural(DROPR[j], "reader") > f
+					blocks++
+					first = 0
+				}
+				any = 1
+				printf "%.6g %s\n", 1e9 / DROPP[i], DROP[k] > f
 			}
 		}
 		close(f)
@@ -982,11 +1013,12 @@ function write_drop_plot(    dtitles, d, f, files, nr, R, i, j, c, per, p, any, 
 		}
 	}
 	if (!any) {
-		print "Not measured: no tickdev cell reports drops and enqueued records.\n"
+		print "Not measured: no tickdev run of the headline slice reports drops and records.\n"
 		return
 	}
+	print "Dropped records as a share of the records enqueued, from the sweep (worst repetition) and the steps of the rate ladder, mode " HMODE ", fan-out " HFAN ", frame " HFRAME " B. A drop is counted by the device, never silent.\n"
 	figure("drops", "drops against rate and readers", "drops.gp", files, \
-		"titles='" dtitles "';heading='dropped records, worst repetition: mode " HMODE ", fan-out " HFAN ", frame " HFRAME " B'")
+		"titles='" dtitles "';heading='dropped records: mode " HMODE ", fan-out " HFAN ", frame " HFRAME " B'")
 }
 
 function write_wakeup_plot(    d, f, files, titles, nm, M, nr, R, i, j, c, per, fan, any, blocks, modes, cnt, best, bc) {
@@ -1072,21 +1104,21 @@ function write_cpu_plot(    i, per, f, d, c, line, any) {
 	print "### CPU cost per event"
 	print ""
 	f = imgdir "/cpu.dat"
-	print "# rate_hz period_ns spinlock_usr spinlock_sys workqueue_usr workqueue_sys timerfd_usr timerfd_sys (ns/event) spinlock_vcsw workqueue_vcsw timerfd_vcsw (/event)" > f
+	print "# rate_hz period_ns spinlock_usr spinlock_sys workqueue_usr workqueue_sys timerfd_usr timerfd_sys (ns/event) spinlock_vcsw workqueue_vcsw timerfd_vcsw (/event) spinlock_task workqueue_task timerfd_task (perf task-clock ns/event)" > f
 	any = 0
 	for (i = NPER; i >= 1; i--) {
 		per = PER[i]
 		line = sprintf("%.6g %s", 1e9 / per, per)
 		for (d = 1; d <= 3; d++) {
-			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+			c = cpu_cell(d, per)
 			if (c && isnum(lmed(c, "sys_ns_per_event")))
 				any = 1
 			line = line " " (c ? nan(lmed(c, "usr_ns_per_event")) " " nan(lmed(c, "sys_ns_per_event")) : "NaN NaN")
 		}
-		for (d = 1; d <= 3; d++) {
-			c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
-			line = line " " (c ? nan(lmed(c, "vcsw_per_event")) : "NaN")
-		}
+		for (d = 1; d <= 3; d++)
+			line = line " " ((c = cpu_cell(d, per)) ? nan(lmed(c, "vcsw_per_event")) : "NaN")
+		for (d = 1; d <= 3; d++)
+			line = line " " ((c = cpu_cell(d, per)) ? nan(lmed(c, "task_clock_ns_per_event")) : "NaN")
 		print line > f
 	}
 	close(f)
@@ -1094,9 +1126,21 @@ function write_cpu_plot(    i, per, f, d, c, line, any) {
 		print "Not measured: runs.csv has no CPU-per-event figures for the headline cells.\n"
 		return
 	}
-	print "The readers' own CPU time (getrusage) per event; the producer's time in the timer softirq or the kworker is not in it (see perf/ for the tracepoint counts).\n"
+	print "CPU per event of the headline cells (lower median over repetitions): the readers' user and system time (getrusage), tickbench's whole task-clock (perf stat, readers and controller), and context switches. The producer's own time (timer softirq or kworker) is outside tickbench and not in these figures; the tracing-overhead section and perf/ count it.\n"
+	print "| period | source | user µs/event | system µs/event | task-clock µs/event | voluntary switches/event | context switches/event (perf) |"
+	print "|---|---|---|---|---|---|---|"
+	for (i = 1; i <= NPER; i++)
+		for (d = 1; d <= 3; d++)
+			if ((c = cpu_cell(d, PER[i])))
+				printf "| %s | %s | %s | %s | %s | %s | %s |\n", period_str(PER[i]), cell_label(c), us(lmed(c, "usr_ns_per_event")), us(lmed(c, "sys_ns_per_event")), \
+					us(lmed(c, "task_clock_ns_per_event")), dash(lmed(c, "vcsw_per_event")), dash(lmed(c, "context_switches_per_event"))
+	print ""
 	figure("cpu", "reader CPU per event against rate", "cpu.gp", f, \
-		"heading='" (HREADERS == 1 ? "1 reader" : HREADERS " readers") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
+		"heading='" plural(HREADERS, "reader") ", " HMODE ", " HFAN ", frame " HFRAME " B'")
+}
+
+function cpu_cell(d, per) {
+	return d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
 }
 
 function write_collateral(    f, i, k, a, nf, F, seen, line, d, ref, tfd, r99, any) {
@@ -1333,6 +1377,10 @@ function section_analysis(    per, s, w, t, sp, wp, tp, sprod, wprod, swake, wwa
 	print ""
 	print "**Wake-ups.** " sentence_wakeups()
 	print ""
+	print "**CPU.** " sentence_cpu(per)
+	print ""
+	print "**Observer effect.** " sentence_overhead()
+	print ""
 	print "**What to choose.** " sentence_choose(s, w, t)
 	print ""
 }
@@ -1373,10 +1421,9 @@ function sentence_legs(s, w,    sp, wp, sw, ww, se, we, msg) {
 function sentence_rate(    msg, r) {
 	if (!((("spinlock") SUBSEP 1) in RATE) || !((("timerfd") SUBSEP 1) in RATE))
 		return "Not measured: no highest-sustained-rate figures for spinlock and timerfd with 1 reader (rate-best.csv)."
-	msg = "With 1 reader, timerfd sustained " rate_str("timerfd", 1) " without a missed tick, spinlock " rate_str("spinlock", 1)
+	msg = "With 1 reader the highest rate without a drop or a missed tick was: timerfd " rate_str("timerfd", 1) ", spinlock " rate_str("spinlock", 1)
 	if ((("workqueue") SUBSEP 1) in RATE)
-		msg = msg " and workqueue " rate_str("workqueue", 1)
-	msg = msg " with no drop"
+		msg = msg ", workqueue " rate_str("workqueue", 1)
 	if (isnum(RATE["spinlock", 1]) && isnum(RATE["timerfd", 1]) && RATE["spinlock", 1] > 0)
 		msg = msg " (timerfd ÷ spinlock " ratio(RATE["timerfd", 1], RATE["spinlock", 1]) "; the 1.5× bar is a " BAR2 ")"
 	else if (BAR2 != "")
@@ -1406,37 +1453,103 @@ function sentence_drops(    d, i, j, c, nr, R, msg, part, found) {
 		if (!found && find("tickdev", DES[d], "*", "*", HMODE, HFAN, HFRAME))
 			part = "the " DES[d] " design dropped no record in any " HMODE "/" HFAN " cell"
 		else if (!found)
-			part = "the " DES[d] " design was not run"
+			part = "the " DES[d] " design has no " HMODE "/" HFAN " cell with frame " HFRAME " B"
 		msg = msg (msg == "" ? "" : "; ") part
 	}
 	return toupper(substr(msg, 1, 1)) substr(msg, 2) ". A drop is counted by the device (the oldest record is overwritten and the reader told how many it lost), so a missing event is never silent."
 }
 
+function usq(ns) {
+	return isnum(ns) ? us(ns) " µs" : "not measured"
+}
+
 function sentence_collateral(    top, s, w, r, msg) {
 	if (!NCOLLF)
-		return "Not measured: no collateral.csv in this folder."
+		return "Not measured: no collateral.csv with a tickdev load in this folder."
 	top = COLLF[NCOLLF]
 	s = COLL["spinlock", top, "p99"]; w = COLL["workqueue", top, "p99"]; r = COLL["ref", "p99"]
-	msg = "With " top "-byte frames the unrelated task's p99 is " us(s) " µs under spinlock and " us(w) " µs under workqueue"
+	msg = "With " top "-byte frames the unrelated task's p99 is " usq(s) " under spinlock and " usq(w) " under workqueue"
 	if (isnum(r))
-		msg = msg ", against " us(r) " µs with the driver idle (" ratio(s, r) " and " ratio(w, r) ")"
+		msg = msg ", against " us(r) " µs with the driver idle" (isnum(s) || isnum(w) ? " (" (isnum(s) ? "spinlock " ratio(s, r) : "") (isnum(s) && isnum(w) ? ", " : "") (isnum(w) ? "workqueue " ratio(w, r) : "") ")" : "")
 	msg = msg "."
 	if (isnum(s) && isnum(w)) {
 		if (s > w)
 			msg = msg " The spinlock design copies the frame in softirq context, where nothing else on that CPU runs; the workqueue design does it in a preemptible kworker, which the unrelated task can preempt."
 		else
 			msg = msg " At this frame size the spinlock design's softirq work does not cost the unrelated task more than the workqueue's kworker."
-	}
+	} else
+		msg = msg " A missing figure means cyclictest reported no percentile for that run (too few samples in the window)."
 	return msg
 }
 
-function sentence_wakeups(    msg) {
+function sentence_wakeups(    msg, j, n, M, c, rmax, d, part) {
 	if (WAKE_PER == "")
 		return "Not measured: the run does not compare reader modes at one period, so the thundering herd of poll versus exclusive waiters is not quantified here."
-	msg = "Compared at " period_str(WAKE_PER) " with fan-out `" WAKE_FAN "` for modes " WAKE_MODES " (figure above)."
+	msg = "Compared at " period_str(WAKE_PER) " with fan-out `" WAKE_FAN "` for modes " WAKE_MODES "."
+	n = split(WAKE_MODES, M, ", ")
+	for (d = 1; d <= 2; d++) {
+		rmax = 0
+		for (j = 1; j <= n; j++)
+			if ((c = find("tickdev", DES[d], WAKE_PER, "*", M[j], WAKE_FAN, HFRAME)))
+				rmax = max_readers(DES[d], M[j])
+		if (!rmax)
+			continue
+		part = ""
+		for (j = 1; j <= n; j++) {
+			c = find("tickdev", DES[d], WAKE_PER, rmax, M[j], WAKE_FAN, HFRAME)
+			if (!c || !isnum(lmed(c, "produced")))
+				continue
+			part = part (part == "" ? "" : "; ") M[j] " " dash(lmed(c, "spurious")) " spurious wake-ups, " dash(lmed(c, "vcsw_per_event")) " voluntary switches per record (" lmed(c, "produced") " events)"
+		}
+		if (part != "")
+			msg = msg " " DES[d] " with " plural(rmax, "reader") ": " part "."
+	}
 	if (WAKE_MODES !~ /epoll/)
 		msg = msg " epoll was not measured."
 	return msg
+}
+
+function sentence_cpu(per,    s, w, t, msg) {
+	s = cpu_cell(1, per); w = cpu_cell(2, per); t = cpu_cell(3, per)
+	if (!t || !isnum(lmed(t, "task_clock_ns_per_event")) || (!s && !w))
+		return "Not measured: no perf task-clock per event for tickdev and timerfd side by side at " period_str(per) "."
+	msg = "At " period_str(per) " tickbench spends " us(lmed(t, "task_clock_ns_per_event")) " µs of CPU (perf task-clock) per event with timerfd"
+	if (s && isnum(lmed(s, "task_clock_ns_per_event")))
+		msg = msg ", " us(lmed(s, "task_clock_ns_per_event")) " µs with spinlock (" ratio(lmed(s, "task_clock_ns_per_event"), lmed(t, "task_clock_ns_per_event")) ")"
+	if (w && isnum(lmed(w, "task_clock_ns_per_event")))
+		msg = msg ", " us(lmed(w, "task_clock_ns_per_event")) " µs with workqueue (" ratio(lmed(w, "task_clock_ns_per_event"), lmed(t, "task_clock_ns_per_event")) ")"
+	return msg ". This is the reader side only: the producer runs in the timer softirq (spinlock) or a kworker (workqueue), outside tickbench."
+}
+
+function sentence_overhead(    d, off, tf, bt, msg) {
+	if (!NOVD)
+		return "Not measured: no overhead.csv in this folder."
+	d = OVD[1]
+	off = gmed("overhead.csv", d "|off", "p50_ns")
+	tf = gmed("overhead.csv", d "|tracefs", "p50_ns")
+	bt = gmed("overhead.csv", d "|bpftrace", "p50_ns")
+	if (!isnum(off))
+		return "Not measured: the run with tracing off failed."
+	msg = "On the fixed " d " cell the p50 with tracing off is " us(off) " µs"
+	if (isnum(tf))
+		msg = msg ", with the tracepoints enabled through tracefs " us(tf) " µs (" ratio(tf, off) ")"
+	if (isnum(bt))
+		msg = msg ", with bpftrace attached " us(bt) " µs (" ratio(bt, off) ")"
+	msg = msg "."
+	if (isnum(tf) && tf < off)
+		msg = msg " Enabling tracepoints cannot make the path faster, so a ratio below 1 here measures the run-to-run spread of the shared, emulated host, which in this run is larger than the tracepoints' cost; repeat the phase (more reps) before quoting it."
+	else if (isnum(bt) && isnum(tf) && bt > tf)
+		msg = msg " bpftrace costs more than the bare tracepoints because every event also runs its program and updates its maps."
+	return msg
+}
+
+# The largest reader count a design ran in a mode at the wake-up period.
+function max_readers(des, mode,    c, m) {
+	m = 0
+	for (c = 1; c <= ncell; c++)
+		if (C[c, "source"] == "tickdev" && C[c, "design"] == des && C[c, "mode"] == mode && C[c, "period_ns"] == WAKE_PER && C[c, "fanout"] == WAKE_FAN && nok(c) && C[c, "readers"] + 0 > m)
+			m = C[c, "readers"] + 0
+	return m
 }
 
 function sentence_choose(s, w, t,    msg, sr, wr, top) {
