@@ -1024,19 +1024,19 @@ function write_drop_plot(    dtitles, d, f, files, i, j, k, any, blocks, first) 
 function write_wakeup_plot(    d, f, files, titles, nm, M, nr, R, i, j, c, per, fan, any, blocks, modes, cnt, best, bc) {
 	print "### Wake-ups per event: block vs poll vs epoll"
 	print ""
-	# The period with the most modes measured; shared fan-out when run,
-	# since that is where a herd of waiters competes for one record.
-	fan = find("tickdev", "*", "*", "*", "*", "shared", HFRAME) ? "shared" : HFAN
+	# The period and fan-out with the most reader modes measured (shared
+	# wins a tie: there a herd of waiters competes for one record).
 	nm = distinct("mode", "tickdev", M, 0)
-	best = ""
+	best = fan = ""
 	bc = 0
-	for (i = 1; i <= NPER; i++) {
-		cnt = 0
-		for (j = 1; j <= nm; j++)
-			if (find("tickdev", "*", PER[i], "*", M[j], fan, HFRAME))
-				cnt++
-		if (cnt > bc) { bc = cnt; best = PER[i] }
-	}
+	for (f = 1; f <= 2; f++)
+		for (i = 1; i <= NPER; i++) {
+			cnt = 0
+			for (j = 1; j <= nm; j++)
+				if (find("tickdev", "*", PER[i], "*", M[j], f == 1 ? "shared" : "broadcast", HFRAME))
+					cnt++
+			if (cnt > bc) { bc = cnt; best = PER[i]; fan = f == 1 ? "shared" : "broadcast" }
+		}
 	WAKE_MODES = ""
 	for (j = 1; j <= nm; j++)
 		if (best != "" && find("tickdev", "*", best, "*", M[j], fan, HFRAME))
