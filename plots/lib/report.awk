@@ -388,13 +388,11 @@ function find(src, des, per, rd, mode, fan, frame,    c, best, bs, s) {
 	return best
 }
 
-# The same-run timerfd cell to compare a cell with: same period, readers
-# and mode; same fan-out when timerfd ran it, else broadcast.
-function timerfd_of(c,    t) {
-	t = find("timerfd", "*", C[c, "period_ns"], C[c, "readers"], C[c, "mode"], C[c, "fanout"], "*")
-	if (!t)
-		t = find("timerfd", "*", C[c, "period_ns"], C[c, "readers"], C[c, "mode"], "broadcast", "*")
-	return t
+# The same-run timerfd cell to compare a cell with: same period, readers,
+# mode and fan-out (the suite pairs every tickdev cell so); none, and no
+# ratio, when that pair did not run.
+function timerfd_of(c) {
+	return find("timerfd", "*", C[c, "period_ns"], C[c, "readers"], C[c, "mode"], C[c, "fanout"], "*")
 }
 
 # The cyclictest cell at a period (its readers are its threads).
@@ -547,7 +545,7 @@ function section_reproduce(    preset, per, c, d) {
 	printf "One cell by hand, in the guest with tickdev.ko loaded as the suite loads it (`scripts/vm-run -- ...`); the headline cells at %s:\n\n", period_str(per)
 	print "```sh"
 	for (d = 1; d <= 3; d++) {
-		c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+		c = d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")
 		if (c)
 			print tb_cmd(c)
 	}
@@ -576,7 +574,7 @@ function section_headline(    i, per, c, any) {
 	print ""
 	printf "End-to-end latency (timer scheduled → the reader's `read()` returned) with %s, mode `%s`, fan-out `%s`, frame %s bytes, hrtimer where it ran. ", \
 		(HREADERS == 1 ? "1 reader" : HREADERS " readers"), HMODE, HFAN, HFRAME
-	print "Over repetitions each figure is the lower median (a value one repetition measured); the range is the lowest and highest p50 and max is the worst repetition. Ratios are to timerfd at the same period, reader count and mode, measured in the same run. cyclictest is the guest's floor at that period."
+	print "Over repetitions each figure is the lower median (a value one repetition measured); the range is the lowest and highest p50 and max is the worst repetition. Ratios are to timerfd at the same period, reader count, mode and fan-out, measured in the same run. cyclictest is the guest's floor at that period."
 	print ""
 	head_row()
 	any = 0
@@ -584,11 +582,44 @@ function section_headline(    i, per, c, any) {
 		per = PER[i]
 		if ((c = find("tickdev", "spinlock", per, HREADERS, HMODE, HFAN, HFRAME))) { lat_row(c, per); any = 1 }
 		if ((c = find("tickdev", "workqueue", per, HREADERS, HMODE, HFAN, HFRAME))) { lat_row(c, per); any = 1 }
-		if ((c = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")) || (c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*"))) { lat_row(c, per); any = 1 }
+		if ((c = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*"))) { lat_row(c, per); any = 1 }
 		if ((c = cyclic_of(per))) { lat_row(c, per); any = 1 }
 	}
 	if (!any)
 		print "| (no headline cell in runs.csv) | | | | | | | | | | | |"
+	print ""
+}
+
+# Readers against fan-out and design at the reference period: p50 and the
+# ratio to timerfd with the same readers, mode and fan-out.
+function section_readers(    per, nr, R, i, f, d, c, t, line, any, FO) {
+	per = ref_period()
+	if (per == "")
+		return
+	nr = distinct("readers", "tickdev", R, 1)
+	if (nr < 2)
+		return
+	FO[1] = "broadcast"
+	FO[2] = "shared"
+	print "## Latency against readers at " period_str(per)
+	print ""
+	print "End-to-end p50 in µs and its ratio to timerfd with the same readers, mode and fan-out (mode `" HMODE "`, frame " HFRAME " B, lower median over repetitions); `-` where the cell was not run:"
+	print ""
+	print "| readers | spinlock broadcast | workqueue broadcast | spinlock shared | workqueue shared |"
+	print "|---|---|---|---|---|"
+	any = 0
+	for (i = 1; i <= nr; i++) {
+		line = "| " R[i] " |"
+		for (f = 1; f <= 2; f++)
+			for (d = 1; d <= 2; d++) {
+				c = find("tickdev", DES[d], per, R[i], HMODE, FO[f], HFRAME)
+				t = c ? timerfd_of(c) : 0
+				if (c && isnum(lmed(c, "p50_ns")))
+					any = 1
+				line = line " " (c ? us(lmed(c, "p50_ns")) (t ? " (" ratio(lmed(c, "p50_ns"), lmed(t, "p50_ns")) ")" : "") : "-") " |"
+			}
+		print line
+	}
 	print ""
 }
 
@@ -674,8 +705,6 @@ function bar_latency(    per, s, w, t) {
 	per = ref_period()
 	s = per == "" ? 0 : find("tickdev", "spinlock", per, 1, HMODE, HFAN, HFRAME)
 	t = per == "" ? 0 : find("timerfd", "*", per, 1, HMODE, HFAN, "*")
-	if (per != "" && !t)
-		t = find("timerfd", "*", per, 1, HMODE, "*", "*")
 	BAR1 = ""
 	if (s && t && isnum(lmed(s, "p50_ns")) && isnum(lmed(t, "p50_ns"))) {
 		BAR1 = lmed(s, "p50_ns") / lmed(t, "p50_ns") <= 1.25 ? "PASS" : "FAIL"
@@ -852,7 +881,7 @@ function write_dist_plots(    i, per, d, c, files, titles, styles, n, k, rep, f,
 			if (d <= 2)
 				c = find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME)
 			else if (d == 3)
-				c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+				c = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")
 			else
 				c = cyclic_of(per)
 			if (!c)
@@ -925,7 +954,7 @@ function write_rate_plot(    i, per, f, c, d, v, line, any) {
 			if (d <= 2)
 				c = find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME)
 			else if (d == 3)
-				c = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+				c = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")
 			else
 				c = cyclic_of(per)
 			if (c && d <= 2)
@@ -1140,7 +1169,7 @@ function write_cpu_plot(    i, per, f, d, c, line, any) {
 }
 
 function cpu_cell(d, per) {
-	return d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+	return d <= 2 ? find("tickdev", DES[d], per, HREADERS, HMODE, HFAN, HFRAME) : find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")
 }
 
 function write_collateral(    f, i, k, a, nf, F, seen, line, d, ref, tfd, r99, any) {
@@ -1313,7 +1342,7 @@ function section_failures(    f, r, n) {
 function section_all_cells(    i, k, c, o, n, key, t, bad) {
 	print "## Every cell"
 	print ""
-	print "<details><summary>All " "cells of runs.csv (lower median over repetitions; ratios to timerfd at the same period, readers and mode)</summary>"
+	print "<details><summary>All " "cells of runs.csv (lower median over repetitions; ratios to timerfd at the same period, readers, mode and fan-out)</summary>"
 	print ""
 	print "| period | readers | mode | fan-out | timer | frame B | source | p50 µs | p99 µs | p99.9 µs | max µs | drops per rep | p50 ÷ timerfd | p99 ÷ timerfd | reps | notes |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -1364,7 +1393,7 @@ function section_analysis(    per, s, w, t, sp, wp, tp, sprod, wprod, swake, wwa
 		per = PER[int((NPER + 1) / 2)]
 	s = find("tickdev", "spinlock", per, HREADERS, HMODE, HFAN, HFRAME)
 	w = find("tickdev", "workqueue", per, HREADERS, HMODE, HFAN, HFRAME)
-	t = find("timerfd", "*", per, HREADERS, HMODE, "*", "*")
+	t = find("timerfd", "*", per, HREADERS, HMODE, HFAN, "*")
 	print "**Latency against the kernel's own path.** " sentence_latency(per, s, w, t)
 	print ""
 	print "**Why the designs differ.** " sentence_legs(s, w)
@@ -1598,6 +1627,7 @@ END {
 	section_bars()
 	section_headline()
 	section_legs()
+	section_readers()
 	print "## Figures"
 	print ""
 	write_dist_plots()
