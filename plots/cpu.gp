@@ -22,7 +22,7 @@ set multiplot layout 1, 2 title heading noenhanced
 set logscale x
 set xlabel "timer rate (events/s, log scale)"
 set offsets graph 0.05, graph 0.05, graph 0.05, 0
-set key top left
+set key bottom right
 set yrange [0:*]
 cpu(u, s) = (column(u) + column(s)) / 1000.0
 set title "CPU per event: readers user+system (solid), tickbench task-clock (dashed)"
