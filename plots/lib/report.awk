@@ -726,13 +726,19 @@ function bar_latency(    per, s, w, t) {
 # not even the slowest step was clean; RATEWHY says why).
 function load_rates(    f, i, k, rd) {
 	f = "rate-best.csv"
-	RATECOL = pickcol(f, "best_rate_hz")
+	# The bar is the clean rate (0 drops, 0 overruns); older folders
+	# called it best_rate_hz.
+	RATECOL = pickcol(f, "best_clean_rate_hz best_rate_hz")
 	if (!nrow[f] || RATECOL == "")
 		return
 	for (i = 1; i <= nrow[f]; i++) {
 		k = col(f, i, "source") == "tickdev" ? col(f, i, "design") : col(f, i, "source")
 		rd = col(f, i, "readers")
 		RATE[k, rd] = col(f, i, RATECOL)
+		if (hascol(f, "best_tolerant_rate_hz")) {
+			RATETOL[k, rd] = col(f, i, "best_tolerant_rate_hz")
+			RATETOLPCT[k, rd] = col(f, i, "tolerance_pct")
+		}
 		RATEWHY[k, rd] = col(f, i, "first_unclean_reason") " at " period_str(col(f, i, "first_unclean_period_ns"))
 		if (!((rd) in rateseen)) {
 			rateseen[rd] = 1
@@ -742,17 +748,21 @@ function load_rates(    f, i, k, rd) {
 	isort(RATER, NRATER, 1)
 }
 
-function rate_str(k, rd) {
+function rate_str(k, rd,    s) {
 	if (!((k, rd) in RATE))
 		return "not run"
 	if (RATE[k, rd] == "")
-		return "none sustained (" RATEWHY[k, rd] ")"
-	return RATE[k, rd] " Hz"
+		s = "none sustained (" RATEWHY[k, rd] ")"
+	else
+		s = RATE[k, rd] " Hz"
+	if (isnum(RATETOL[k, rd]) && RATETOL[k, rd] != RATE[k, rd])
+		s = s " [" RATETOL[k, rd] " Hz losing at most " RATETOLPCT[k, rd] "%]"
+	return s
 }
 
 function bar_rate(    r) {
 	if (RATECOL == "") {
-		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: " (nrow["rate-best.csv"] ? "rate-best.csv has no best_rate_hz column" : "no rate-best.csv in this folder"), "≤ 1.5×", "n/a")
+		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: " (nrow["rate-best.csv"] ? "rate-best.csv has no best_clean_rate_hz column" : "no rate-best.csv in this folder"), "≤ 1.5×", "n/a")
 		return
 	}
 	if (isnum(RATE["spinlock", 1]) && isnum(RATE["timerfd", 1]) && RATE["spinlock", 1] > 0) {
