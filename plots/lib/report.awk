@@ -1513,7 +1513,7 @@ function sentence_collateral(    top, s, w, r, msg) {
 	msg = msg "."
 	if (isnum(s) && isnum(w)) {
 		if (s > w)
-			msg = msg " The spinlock design copies the frame in softirq context, where nothing else on that CPU runs; the workqueue design does it in a preemptible kworker, which the unrelated task can preempt."
+			msg = msg " The spinlock design fills every reader's frame in the timer softirq, where nothing else on that CPU runs until it is done; the workqueue design does that work in a kworker, an ordinary task the scheduler shares the CPU with."
 		else
 			msg = msg " At this frame size the spinlock design's softirq work does not cost the unrelated task more than the workqueue's kworker."
 	} else
