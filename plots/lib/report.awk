@@ -1603,7 +1603,7 @@ function sentence_choose(s, w, t,    msg, sr, wr, top) {
 	if (NCOLLF) {
 		top = COLLF[NCOLLF]
 		if (COLL["spinlock", top, "p99"] + 0 > COLL["workqueue", top, "p99"] + 0)
-			msg = msg " When each event carries real work (here " top "-byte frames), the workqueue design is kinder to the rest of the system: the unrelated task's p99 was " us(COLL["workqueue", top, "p99"]) " µs under it against " us(COLL["spinlock", top, "p99"]) " µs under spinlock. Choose spinlock for small, fixed-cost events and workqueue when the producer must copy, allocate or sleep."
+			msg = msg " When each event carries real work (here " top "-byte frames), the workqueue design is kinder to the rest of the system: the unrelated task's p99 was " us(COLL["workqueue", top, "p99"]) " µs under it against " us(COLL["spinlock", top, "p99"]) " µs under spinlock. Choose spinlock for small, fixed-cost events and workqueue when the producer must fill large frames, allocate or sleep."
 		else
 			msg = msg " Up to " top "-byte frames the spinlock design cost the unrelated task no more than workqueue, so in this run spinlock is the choice unless the producer needs to sleep (allocate with GFP_KERNEL, take a mutex), which only the workqueue design allows."
 	} else
