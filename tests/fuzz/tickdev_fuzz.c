@@ -80,6 +80,7 @@ struct worker {
 	int epfd;
 	timer_t alarm;
 	__u64 calls, bad;
+	size_t rs;
 	__u64 n_efault, n_enotty, n_einval, n_records;
 	char first_bad[640];
 	char last_call[200];
@@ -255,7 +256,7 @@ static bool config_valid(const struct fuzz_cfg_ctx *ctx, const struct tickdev_co
 
 /*
  * A config that is valid, or off in one field, or random bytes.  Valid
- * ones keep the period >= 100 us and the rings small, so the guest stays
+ * ones keep the period >= 500 us and the rings small, so the guest stays
  * responsive and memory bounded while a million calls go by.
  */
 static void fuzz_config(struct tds_rng *r, const struct fuzz_cfg_ctx *ctx,
@@ -274,7 +275,7 @@ static void fuzz_config(struct tds_rng *r, const struct fuzz_cfg_ctx *ctx,
 	c->timer = (__u32)tds_below(r, TICKDEV_TIMER_NR);
 	c->design = (__u32)tds_below(r, TICKDEV_DESIGN_NR);
 	c->fanout = (__u32)tds_below(r, TICKDEV_FANOUT_NR);
-	c->period_ns = tds_log_range(r, c->timer == TICKDEV_TIMER_LIST ? ctx->jiffy_ns : 100000,
+	c->period_ns = tds_log_range(r, c->timer == TICKDEV_TIMER_LIST ? ctx->jiffy_ns : 500000,
 				     20000000);
 	c->frame_bytes = tds_one_in(r, 3) ? 0 : (__u32)tds_log_range(r, 1, TICKDEV_FRAME_MAX);
 	/* Big frames are copied per reader per event: keep them slow. */
@@ -475,9 +476,13 @@ static size_t pick_size(struct worker *w, int fd)
 	struct tickdev_config cfg;
 	size_t rs;
 
-	if (ioctl(fd, TICKDEV_IOC_GET_CONFIG, &cfg))
-		cfg.frame_bytes = 0;
-	rs = TICKDEV_RECORD_SIZE(cfg.frame_bytes);
+	/* The record size as of recently: the controller changes it. */
+	if (!w->rs || tds_one_in(&w->rng, 32)) {
+		if (ioctl(fd, TICKDEV_IOC_GET_CONFIG, &cfg))
+			cfg.frame_bytes = 0;
+		w->rs = TICKDEV_RECORD_SIZE(cfg.frame_bytes);
+	}
+	rs = w->rs;
 	switch (tds_below(&w->rng, 9)) {
 	case 0:
 		return 0;
@@ -502,7 +507,7 @@ static size_t pick_size(struct worker *w, int fd)
 
 static void arm_alarm(struct worker *w, bool on)
 {
-	struct itimerspec its = { .it_value = { 0, on ? 3000000 : 0 } };
+	struct itimerspec its = { .it_value = { 0, on ? 1000000 : 0 } };
 
 	if (timer_settime(w->alarm, 0, &its, NULL))
 		err(1, "timer_settime");
@@ -571,7 +576,7 @@ static void fuzz_poll(struct worker *w, int fd)
 	if (tds_one_in(&w->rng, 2)) {
 		snprintf(w->last_call, sizeof(w->last_call), "poll(events 0x%x)",
 			 (unsigned short)p.events);
-		ret = poll(&p, 1, (int)tds_below(&w->rng, 2));
+		ret = poll(&p, 1, 0);
 		if (ret < 0 && errno != EINTR)
 			wbad(w, "poll: %s", strerror(errno));
 		if (ret > 0 && (p.revents & ~(POLLIN | POLLRDNORM)))

@@ -42,6 +42,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -100,7 +101,7 @@ struct opts {
 	unsigned int readers, procs, per_proc, victims, storms;
 	unsigned int timers, designs, fanouts;	/* bit masks SET_CONFIG picks from */
 	struct tickdev_config base;
-	__u64 min_period, max_period, list_min;
+	__u64 min_period, max_period, list_min, wq_min;
 	__u64 max_ring_bytes;
 	unsigned int quiet_events;
 	bool no_signals;
@@ -839,6 +840,11 @@ struct ctl {
 	__u64 p0;
 	unsigned int errors;
 	__u64 n_start, n_stop, n_set, n_busy, n_inval, n_reset, n_clear;
+	/* the accounting of the epoch in progress */
+	__u64 o0, t_before, period;
+	/* for the watchdog: what the controller is doing, since when */
+	atomic_ullong op_since;
+	const char *op;
 };
 
 static void __printf(2, 3)
@@ -866,12 +872,15 @@ static void ctl_start(struct ctl *c)
 		return;
 	tds_get_stats(c->fd, &st);
 	c->p0 = st.produced;
+	c->o0 = st.overruns;
 	c->reset_in_epoch = false;
 	E = &shm->ep[n];
 	tds_get_config(c->fd, &E->cfg);
+	c->period = E->cfg.period_ns;
 	E->cfg_gen = atomic_load(&shm->cfg_gen);
 	atomic_store(&E->last, -1);
 	E->t_start = tds_now_ns();
+	c->t_before = E->t_start;
 	atomic_store(&shm->nepochs, n + 1);
 	if (ioctl(c->fd, TICKDEV_IOC_START))
 		err(1, "START");
@@ -884,6 +893,7 @@ static void ctl_stop(struct ctl *c)
 	struct shm *shm = c->shm;
 	__u32 n = atomic_load(&shm->nepochs);
 	struct tickdev_stats st;
+	__u64 slots;
 
 	if (ioctl(c->fd, TICKDEV_IOC_STOP))
 		err(1, "STOP");
@@ -894,8 +904,20 @@ static void ctl_stop(struct ctl *c)
 	tds_get_stats(c->fd, &st);
 	if (st.running)
 		cfail(c, "GET_STATS after STOP says running");
-	if (!c->reset_in_epoch)
-		atomic_store(&shm->ep[n - 1].last, (__s64)(st.produced - c->p0));
+	if (c->reset_in_epoch)
+		return;
+	atomic_store(&shm->ep[n - 1].last, (__s64)(st.produced - c->p0));
+	/*
+	 * Each period of the schedule is made or counted as an overrun at
+	 * most once: together they cannot exceed the periods that fell due
+	 * between START and the return of STOP.
+	 */
+	slots = (tds_now_ns() - c->t_before) / c->period + 1;
+	if (st.produced - c->p0 + st.overruns - c->o0 > slots)
+		cfail(c, "epoch %u (period %llu ns): %llu produced + %llu overruns, but only %llu periods fell due",
+		      n - 1, (unsigned long long)c->period,
+		      (unsigned long long)(st.produced - c->p0),
+		      (unsigned long long)(st.overruns - c->o0), (unsigned long long)slots);
 }
 
 static void random_config(struct ctl *c, struct tickdev_config *cfg)
@@ -917,6 +939,8 @@ static void random_config(struct ctl *c, struct tickdev_config *cfg)
 	lo = cfg->timer == TICKDEV_TIMER_LIST ? o->list_min : o->min_period;
 	if (lo < o->min_period)
 		lo = o->min_period;
+	if (cfg->design == TICKDEV_DESIGN_WORKQUEUE && lo < o->wq_min)
+		lo = o->wq_min;
 	cfg->period_ns = tds_log_range(r, lo, o->max_period > lo ? o->max_period : lo);
 	cfg->ring_records = 1u << (1 + tds_below(r, 9));
 	switch (tds_below(r, 6)) {
@@ -978,6 +1002,8 @@ static void ctl_chaos_step(struct ctl *c)
 	struct tickdev_stats st;
 	__u32 v;
 
+	atomic_store(&c->op_since, tds_now_ns());
+
 	if (!c->running && pick < 45) {
 		ctl_start(c);
 	} else if (c->running && pick < 20) {
@@ -996,6 +1022,7 @@ static void ctl_chaos_step(struct ctl *c)
 		tds_get_stats(c->fd, &st);
 		tds_ioctl(c->fd, TICKDEV_IOC_GET_MAX_CAPACITY, &v, "GET_MAX_CAPACITY");
 	}
+	atomic_store(&c->op_since, 0);
 	tds_sleep_us(tds_log_range(&c->rng, 100, c->running ? 200000 : 5000));
 }
 
@@ -1067,6 +1094,7 @@ static void quiet_phase(struct ctl *c, const unsigned char *pat)
 
 	if (!wait_acks(c, PH_DRAIN1))
 		return;
+	atomic_store(&c->op_since, tds_now_ns());
 	if (ioctl(c->fd, TICKDEV_IOC_SET_CONFIG, &o->base))
 		err(1, "SET_CONFIG (base config for the quiet phase)");
 	atomic_fetch_add(&shm->cfg_gen, 1);
@@ -1089,6 +1117,7 @@ static void quiet_phase(struct ctl *c, const unsigned char *pat)
 		tds_get_stats(c->fd, &st);
 	} while (st.produced < o->quiet_events && tds_now_ns() < end);
 	ctl_stop(c);
+	atomic_store(&c->op_since, 0);
 	atomic_store(&shm->phase, PH_DRAIN2);
 	if (!wait_acks(c, PH_DRAIN2))
 		return;
@@ -1136,6 +1165,74 @@ static void quiet_phase(struct ctl *c, const unsigned char *pat)
 		cfail(c, "the quiet epoch produced nothing");
 }
 
+/* Print the kernel stacks of this process' tasks that are blocked. */
+static void dump_blocked(void)
+{
+	char path[300], line[256], state;
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	FILE *f;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%*d %*s %c", &state) != 1)
+			state = '?';
+		fclose(f);
+		if (state != 'D')
+			continue;
+		printf("# task %s blocked in:\n", de->d_name);
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stack", de->d_name);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			printf("#   %s", line);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+struct watchdog {
+	struct ctl *c;
+	pthread_t tid;
+	atomic_bool stop;
+};
+
+/*
+ * A control ioctl that has not returned for a minute is a hang, not a
+ * slow guest: say where everyone is blocked (the test fails), once.
+ */
+static void *watchdog_main(void *arg)
+{
+	struct watchdog *wd = arg;
+	char line[256];
+	__u64 since;
+	FILE *f;
+
+	while (!atomic_load(&wd->stop)) {
+		tds_sleep_us(1000000);
+		since = atomic_load(&wd->c->op_since);
+		if (!since || tds_now_ns() - since < 60000000000ULL)
+			continue;
+		wd->c->errors++;
+		printf("# FAIL controller: a control ioctl has been blocked for 60 s; blocked tasks and the device status follow\n");
+		dump_blocked();
+		f = fopen("/sys/kernel/debug/tickdev/status", "r");
+		while (f && fgets(line, sizeof(line), f))
+			printf("#   %s", line);
+		if (f)
+			fclose(f);
+		fflush(stdout);
+		return NULL;
+	}
+	return NULL;
+}
+
 static int run_stress(const struct opts *o)
 {
 	struct shm *shm;
@@ -1144,6 +1241,7 @@ static int run_stress(const struct opts *o)
 	struct storm storms[MAX_STORMS];
 	struct victims vic;
 	struct sigthread st;
+	struct watchdog wd;
 	struct ctl c;
 	pid_t pids[MAX_READERS];
 	int nlocal = (int)(o->readers - o->procs * o->per_proc);
@@ -1211,11 +1309,18 @@ static int run_stress(const struct opts *o)
 			err(1, "pthread_create");
 	}
 
+	wd = (struct watchdog){ .c = &c };
+	errno = pthread_create(&wd.tid, NULL, watchdog_main, &wd);
+	if (errno)
+		err(1, "pthread_create");
+
 	/* Chaos, bounded by time and by count. */
 	end = tds_now_ns() + (__u64)o->seconds * 1000000000ULL;
 	for (i = 0; i < o->max_ops && tds_now_ns() < end; i++)
 		ctl_chaos_step(&c);
+	atomic_store(&c.op_since, tds_now_ns());
 	ctl_stop(&c);
+	atomic_store(&c.op_since, 0);
 
 	atomic_store(&shm->stop_aux, 1);
 	for (i = 0; i < o->storms; i++) {
@@ -1230,6 +1335,11 @@ static int run_stress(const struct opts *o)
 	}
 	atomic_store(&shm->phase, PH_DRAIN1);
 	quiet_phase(&c, pat);
+
+	atomic_store(&wd.stop, true);
+	errno = pthread_join(wd.tid, NULL);
+	if (errno)
+		err(1, "pthread_join");
 
 	/* The signaller goes first: it must not signal a joined thread. */
 	atomic_store(&shm->phase, PH_EXIT);
@@ -1515,6 +1625,8 @@ static void print_help(FILE *f)
 		"  --min-period-ns N  shortest period SET_CONFIG picks (default 10000)\n"
 		"  --max-period-ns N  longest (default 10000000)\n"
 		"  --list-min-ns N    one jiffy: timer_list's shortest period (default 4000000)\n"
+		"  --wq-min-period-ns N  shortest period for the workqueue design (default\n"
+		"                     --min-period-ns)\n"
 		"  --ring N           base ring_records (default 256)\n"
 		"  --frame N          base frame_bytes (default 100)\n"
 		"  --quiet-events N   events in the audited quiet phase (default 2000)\n"
@@ -1545,6 +1657,7 @@ int main(int argc, char **argv)
 		{ "min-period-ns", required_argument, NULL, 'm' },
 		{ "max-period-ns", required_argument, NULL, 'M' },
 		{ "list-min-ns", required_argument, NULL, 'j' },
+		{ "wq-min-period-ns", required_argument, NULL, 'W' },
 		{ "ring", required_argument, NULL, 'R' },
 		{ "frame", required_argument, NULL, 'F' },
 		{ "quiet-events", required_argument, NULL, 'q' },
@@ -1558,7 +1671,7 @@ int main(int argc, char **argv)
 		.seed = 1, .seconds = 10, .max_ops = 1000000, .readers = 64, .procs = 8,
 		.per_proc = 4, .victims = 4, .storms = 2, .timers = 3, .designs = 3,
 		.fanouts = 3, .min_period = TICKDEV_PERIOD_MIN_NS, .max_period = 10000000,
-		.list_min = 4000000, .max_ring_bytes = 1 << 20, .quiet_events = 2000,
+		.list_min = 4000000, .wq_min = TICKDEV_PERIOD_MIN_NS, .max_ring_bytes = 1 << 20, .quiet_events = 2000,
 	};
 	__u64 period = 0;
 	int ch;
@@ -1612,6 +1725,9 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			o.list_min = parse_u64(optarg, "--list-min-ns");
+			break;
+		case 'W':
+			o.wq_min = parse_u64(optarg, "--wq-min-period-ns");
 			break;
 		case 'R':
 			o.base.ring_records = (__u32)parse_u64(optarg, "--ring");

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_failslab - allocation failures in module init, open and SET_CONFIG
+ * fail cleanly with ENOMEM, change nothing, and the device works after.
+ *
+ * Systematic, not random: /proc/thread-self/fail-nth makes the N-th
+ * fault-injection check of this thread fail, for N = 1, 2, ... until the
+ * call no longer reaches an N-th allocation, so every allocation on the
+ * path (the module's and the kernel's around it) fails once.  failslab and
+ * fail_page_alloc are told to consider sleeping allocations
+ * (ignore-gfp-wait=N), probability stays 0 so nothing else in the guest
+ * fails, and verbose=0 keeps the log free of the injection's own stacks.
+ * The original settings are restored at the end.
+ *
+ * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug
+ * kernel); elsewhere every test is a SKIP saying so.  Leaks from the
+ * unwinding are the debug tier's kmemleak scan's to find.
+ *
+ * Loads the module itself ($TICKDEV_KO, else driver/tickdev.ko beside
+ * this tree); prints TAP.
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "tdstress.h"
+
+#define FS	"/sys/kernel/debug/failslab"
+#define FPA	"/sys/kernel/debug/fail_page_alloc"
+/* More allocations than any of these paths makes, by far. */
+#define MAX_NTH	20000
+
+struct knob {
+	const char *path;
+	const char *value;
+	char saved[64];
+};
+
+static struct knob knobs[] = {
+	{ FS "/ignore-gfp-wait", "N", "" },
+	{ FS "/verbose", "0", "" },
+	{ FS "/probability", "0", "" },
+	{ FPA "/ignore-gfp-wait", "N", "" },
+	{ FPA "/verbose", "0", "" },
+	{ FPA "/probability", "0", "" },
+};
+
+static int tap_n, tap_failed;
+
+static void __printf(2, 3) tap_result(bool ok, const char *name, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	tap_failed += !ok;
+	printf("%sok %d ", ok ? "" : "not ", tap_n);
+	va_start(ap, name);
+	vprintf(name, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static bool read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+static void write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		err(1, "open %s", path);
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		err(1, "write '%s' to %s", val, path);
+	if (close(fd))
+		err(1, "close %s", path);
+}
+
+static void knobs_set(bool restore)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		if (access(knobs[i].path, W_OK))
+			continue;
+		if (!restore && !read_file(knobs[i].path, knobs[i].saved, sizeof(knobs[i].saved)))
+			err(1, "read %s", knobs[i].path);
+		write_file(knobs[i].path, restore ? knobs[i].saved : knobs[i].value);
+	}
+}
+
+/*
+ * The thread's fail-nth file, open and ready: arming it must not itself
+ * allocate after the write, or the count would start in the wrong place.
+ */
+static int nth_fd(void)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		err(1, "open %s", path);
+	return fd;
+}
+
+static void nth_arm(int fd, unsigned int n)
+{
+	char v[16];
+	int len = snprintf(v, sizeof(v), "%u", n);
+
+	if (pwrite(fd, v, (size_t)len, 0) != len)
+		err(1, "arm fail-nth %u", n);
+}
+
+/* True when the armed failure was injected (the count reached zero). */
+static bool nth_fired(int fd)
+{
+	char v[16];
+	ssize_t n = pread(fd, v, sizeof(v) - 1, 0);
+
+	if (n <= 0)
+		err(1, "read fail-nth");
+	v[n] = '\0';
+	if (atoi(v) == 0)
+		return true;
+	nth_arm(fd, 0);
+	return false;
+}
+
+static const char *ko_path(char *ko, size_t len)
+{
+	const char *env = getenv("TICKDEV_KO");
+	char exe[400];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		snprintf(ko, len, "%s", env);
+		return ko;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		err(1, "readlink /proc/self/exe");
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(ko, len, "%s/../../driver/tickdev.ko", exe);
+	return ko;
+}
+
+static bool loaded(void)
+{
+	return !access("/sys/module/tickdev", F_OK);
+}
+
+static void unload(void)
+{
+	int i;
+
+	for (i = 0; i < 2000 && loaded(); i++) {
+		if (!syscall(SYS_delete_module, "tickdev", O_NONBLOCK))
+			return;
+		if (errno != EWOULDBLOCK && errno != EBUSY && errno != ENOENT)
+			err(1, "rmmod tickdev");
+		tds_sleep_us(10000);
+	}
+	if (loaded())
+		errx(1, "rmmod tickdev: still busy");
+}
+
+static void wait_node(void)
+{
+	int i;
+
+	for (i = 0; i < 2000 && access(TDS_DEV, F_OK); i++)
+		tds_sleep_us(10000);
+	if (access(TDS_DEV, F_OK))
+		errx(1, "%s did not appear", TDS_DEV);
+}
+
+static void load(int kofd, const char *params)
+{
+	unload();
+	if (syscall(SYS_finit_module, kofd, params, 0))
+		err(1, "insmod %s", params);
+	wait_node();
+}
+
+/*
+ * Read @want records on a fresh start of @fd's device and check they are
+ * seq 1.. whole.  Returns NULL or what is wrong.
+ */
+static const char *read_some(int fd, unsigned int want, const unsigned char *pat,
+			     unsigned char *buf, size_t len, char *why, size_t wlen)
+{
+	__u64 prev = 0, end = tds_now_ns() + 30000000000ULL;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct tickdev_event ev;
+	unsigned int got_recs = 0;
+	ssize_t got;
+	size_t off;
+
+	while (got_recs < want) {
+		if (tds_now_ns() > end) {
+			snprintf(why, wlen, "only %u of %u records in 30 s", got_recs, want);
+			return why;
+		}
+		if (poll(&pfd, 1, 1000) < 0)
+			err(1, "poll");
+		got = read(fd, buf, len);
+		if (got < 0 && errno == EAGAIN)
+			continue;
+		if (got <= 0)
+			err(1, "read");
+		for (off = 0; off < (size_t)got; off += TICKDEV_RECORD_SIZE(ev.frame_bytes)) {
+			memcpy(&ev, buf + off, sizeof(ev));
+			if (tds_check_payload(buf + off, pat, why, wlen))
+				return why;
+			if (ev.seq != prev + 1 + ev.dropped) {
+				snprintf(why, wlen, "seq %llu after %llu with dropped %u",
+					 (unsigned long long)ev.seq, (unsigned long long)prev,
+					 ev.dropped);
+				return why;
+			}
+			prev = ev.seq;
+			got_recs++;
+		}
+	}
+	return NULL;
+}
+
+/* Module init: every allocation of finit_module fails once. */
+static void test_init(int kofd, int nfd, const unsigned char *pat, unsigned char *buf,
+		      size_t len)
+{
+	static const char *const params[] = {
+		"autostart=1 fanout=shared period_ns=1000000",
+		"design=workqueue fanout=broadcast timer=list period_ns=4000000",
+	};
+	unsigned int n, p, fired = 0, bad = 0;
+	char why[300];
+	const char *w;
+	long ret;
+	int e, fd;
+
+	for (p = 0; p < ARRAY_SIZE(params); p++) {
+		for (n = 1; n < MAX_NTH; n++) {
+			unload();
+			nth_arm(nfd, n);
+			ret = syscall(SYS_finit_module, kofd, params[p], 0);
+			e = errno;
+			if (!nth_fired(nfd)) {
+				if (ret)
+					errx(1, "insmod %s failed with no fault injected: %s",
+					     params[p], strerror(e));
+				break;
+			}
+			fired++;
+			if (ret && e != ENOMEM && !bad++)
+				printf("# insmod %s, allocation %u failed: %s, expected ENOMEM\n",
+				       params[p], n, strerror(e));
+			if (ret && loaded() && !bad++)
+				printf("# insmod %s, allocation %u failed: init failed but the module is loaded\n",
+				       params[p], n);
+			if (!ret) {
+				/* The failure was absorbed (debugfs, a fallback): it must work. */
+				wait_node();
+				fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+				if (fd < 0)
+					err(1, "open after insmod");
+				ioctl(fd, TICKDEV_IOC_STOP);
+				if (ioctl(fd, TICKDEV_IOC_START))
+					err(1, "START");
+				w = read_some(fd, 3, pat, buf, len, why, sizeof(why));
+				if (w && !bad++)
+					printf("# insmod %s with allocation %u failed and absorbed: %s\n",
+					       params[p], n, w);
+				if (close(fd))
+					err(1, "close");
+			}
+		}
+	}
+	unload();
+	printf("# module init: %u allocations failed one at a time\n", fired);
+	tap_result(!bad && fired, "module_init_allocation_failures_enomem_nothing_left_loaded");
+}
+
+/* open(): every allocation fails once; the reader count never leaks. */
+static void test_open(int nfd, const unsigned char *pat, unsigned char *buf, size_t len)
+{
+	unsigned int n, fired = 0, bad = 0;
+	struct tickdev_stats st;
+	char why[300];
+	const char *w;
+	int fd, ctl, e;
+
+	ctl = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (ctl < 0)
+		err(1, "open");
+	for (n = 1; n < MAX_NTH; n++) {
+		nth_arm(nfd, n);
+		fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+		e = errno;
+		if (!nth_fired(nfd)) {
+			if (fd < 0)
+				errx(1, "open failed with no fault injected: %s", strerror(e));
+			if (close(fd))
+				err(1, "close");
+			break;
+		}
+		fired++;
+		if (fd < 0 && e != ENOMEM && !bad++)
+			printf("# open, allocation %u failed: %s, expected ENOMEM\n", n, strerror(e));
+		if (fd >= 0 && close(fd))
+			err(1, "close");
+		tds_get_stats(ctl, &st);
+		if (st.readers != 1 && !bad++)
+			printf("# open, allocation %u failed: %u readers open, expected 1\n", n,
+			       st.readers);
+	}
+	/* The device still serves a reader opened now. */
+	fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		err(1, "open after injection");
+	ioctl(ctl, TICKDEV_IOC_STOP);
+	if (ioctl(ctl, TICKDEV_IOC_START))
+		err(1, "START");
+	w = read_some(fd, 20, pat, buf, len, why, sizeof(why));
+	if (w && !bad++)
+		printf("# after the open failures: %s\n", w);
+	ioctl(ctl, TICKDEV_IOC_STOP);
+	if (close(fd) || close(ctl))
+		err(1, "close");
+	printf("# open: %u allocations failed one at a time\n", fired);
+	tap_result(!bad && fired, "open_allocation_failures_enomem_reader_count_intact");
+}
+
+/* SET_CONFIG: every allocation fails once; on failure nothing changed. */
+static void test_set_config(int nfd, const unsigned char *pat, unsigned char *buf, size_t len)
+{
+	struct tickdev_config a = { .period_ns = 1000000, .timer = TICKDEV_TIMER_HRTIMER,
+		.ring_records = 64, .frame_bytes = 100 };
+	struct tickdev_config b, cur, want, prev;
+	unsigned int n, fired = 0, bad = 0, i, round;
+	char why[300];
+	const char *w;
+	int fds[4], e;
+	long ret;
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		fds[i] = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+		if (fds[i] < 0)
+			err(1, "open");
+	}
+	b = a;
+	b.design = TICKDEV_DESIGN_WORKQUEUE;
+	b.ring_records = 512;
+	b.frame_bytes = 3000;
+	ioctl(fds[0], TICKDEV_IOC_STOP);
+	for (round = 0; round < 2; round++) {
+		/* Round 0: broadcast (a ring per reader), round 1: shared. */
+		a.fanout = round;
+		b.fanout = round;
+		if (ioctl(fds[0], TICKDEV_IOC_SET_CONFIG, &a))
+			err(1, "SET_CONFIG");
+		for (n = 1; n < MAX_NTH; n++) {
+			tds_get_config(fds[0], &prev);
+			want = prev.ring_records == a.ring_records ? b : a;
+			nth_arm(nfd, n);
+			ret = ioctl(fds[0], TICKDEV_IOC_SET_CONFIG, &want);
+			e = errno;
+			if (!nth_fired(nfd)) {
+				if (ret)
+					errx(1, "SET_CONFIG failed with no fault injected: %s",
+					     strerror(e));
+				break;
+			}
+			fired++;
+			tds_get_config(fds[0], &cur);
+			if (ret && e != ENOMEM && !bad++)
+				printf("# SET_CONFIG, allocation %u failed: %s, expected ENOMEM\n", n,
+				       strerror(e));
+			if (ret && memcmp(&cur, &prev, sizeof(cur)) && !bad++)
+				printf("# SET_CONFIG, allocation %u failed, yet the config changed\n", n);
+			if (!ret && memcmp(&cur, &want, sizeof(cur)) && !bad++)
+				printf("# SET_CONFIG succeeded with allocation %u failed, yet the config is not the one set\n",
+				       n);
+		}
+		/* Every reader's ring still works, whatever layout it has now. */
+		if (ioctl(fds[0], TICKDEV_IOC_START))
+			err(1, "START");
+		for (i = 0; i < (round ? 1 : ARRAY_SIZE(fds)); i++) {
+			w = read_some(fds[i], 5, pat, buf, len, why, sizeof(why));
+			if (w && !bad++)
+				printf("# after the SET_CONFIG failures, reader %u: %s\n", i, w);
+		}
+		ioctl(fds[0], TICKDEV_IOC_STOP);
+	}
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		if (close(fds[i]))
+			err(1, "close");
+	printf("# SET_CONFIG: %u allocations failed one at a time\n", fired);
+	tap_result(!bad && fired, "set_config_allocation_failures_enomem_config_unchanged");
+}
+
+int main(void)
+{
+	static const char *const names[] = {
+		"module_init_allocation_failures_enomem_nothing_left_loaded",
+		"open_allocation_failures_enomem_reader_count_intact",
+		"set_config_allocation_failures_enomem_config_unchanged",
+	};
+	size_t len = 64 * TDS_MAX_RECORD / 16;
+	unsigned char *pat = malloc(256 + TICKDEV_FRAME_MAX), *buf = malloc(len);
+	char ko[512], path[64];
+	const char *why = NULL;
+	size_t i;
+	int kofd, nfd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!pat || !buf)
+		err(1, "malloc");
+	tds_pattern_init(pat);
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(names));
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
+	if (geteuid())
+		why = "needs root";
+	else if (access(FS, F_OK))
+		why = "no " FS ": this kernel lacks CONFIG_FAILSLAB/CONFIG_FAULT_INJECTION_DEBUG_FS (the debug kernel has them)";
+	else if (access(path, W_OK))
+		why = "no /proc/<pid>/task/<tid>/fail-nth: CONFIG_FAULT_INJECTION is off";
+	else if (access(ko_path(ko, sizeof(ko)), R_OK))
+		why = "the module is not built: run make";
+	if (why) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			printf("ok %zu %s # SKIP %s\n", i + 1, names[i], why);
+		return 0;
+	}
+	kofd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (kofd < 0)
+		err(1, "open %s", ko);
+	nfd = nth_fd();
+	knobs_set(false);
+
+	test_init(kofd, nfd, pat, buf, len);
+	load(kofd, "autostart=1 period_ns=1000000");
+	test_open(nfd, pat, buf, len);
+	test_set_config(nfd, pat, buf, len);
+	unload();
+
+	knobs_set(true);
+	if (close(nfd) || close(kofd))
+		err(1, "close");
+	free(pat);
+	free(buf);
+	return tap_failed ? 1 : 0;
+}
