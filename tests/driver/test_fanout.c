@@ -131,6 +131,7 @@ static bool stop_readers(struct fan_state *self)
 
 static void fan_teardown(struct __test_metadata *_metadata, struct fan_state *self)
 {
+	tdt_teardown_begin(_metadata);
 	if (self->r) {
 		EXPECT_TRUE(stop_readers(self)) TH_LOG("a reader thread did not stop");
 		if (!self->started)

@@ -265,6 +265,7 @@ FIXTURE_TEARDOWN(tr)
 {
 	char path[256];
 
+	tdt_teardown_begin(_metadata);
 	if (self->inst[0]) {
 		snprintf(path, sizeof(path), "%s/events/tickdev/enable", self->inst);
 		write_file(path, "0");
@@ -348,8 +349,6 @@ TEST_F_TIMEOUT(tr, each_record_has_fire_enqueue_wakeup_read_events, TDT_TIMEOUT)
 	ASSERT_LE(0, tdt_reader_drain(&r));
 	take_trace(_metadata, self->inst, &self->log);
 
-	for (i = 0; i < EV_NR; i++)
-		TH_LOG("%s: %zu events", ev_name[i], log->count[i]);
 	ASSERT_LE(r.n, log->count[EV_FIRE]);
 	ASSERT_LE(1, log->count[EV_REARM]);
 	ASSERT_LE(1, log->count[EV_WAKEUP]);

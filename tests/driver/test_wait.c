@@ -250,4 +250,40 @@ TEST_F_TIMEOUT(wt, blocked_read_restarts_after_signal_and_gets_seq_1, TDT_TIMEOU
 	ASSERT_EQ(1, e.seq);
 }
 
+/*
+ * SET_CONFIG under a blocked read() (new frame size, other fan-out) is no
+ * event: the read keeps waiting, and START gives it records of the new
+ * layout from seq 1.
+ */
+TEST_F_TIMEOUT(wt, blocked_read_survives_set_config_and_gets_new_layout, TDT_TIMEOUT)
+{
+	const __u32 frame = 16;
+	const size_t rs = TICKDEV_RECORD_SIZE(frame);
+	unsigned char buf[4 * TICKDEV_RECORD_SIZE(16)];
+	struct tickdev_config cfg;
+	struct tickdev_event e;
+	struct tdt_blocked b;
+	char why[256] = "";
+
+	tdt_blocked_start(_metadata, &b, self->fd[0], buf, sizeof(buf));
+	tdt_get_config(_metadata, self->fd[0], &cfg);
+	cfg.frame_bytes = frame;
+	cfg.fanout = cfg.fanout == TICKDEV_FANOUT_SHARED ? TICKDEV_FANOUT_BROADCAST
+							  : TICKDEV_FANOUT_SHARED;
+	tdt_set_config(_metadata, self->fd[0], &cfg);
+	ASSERT_FALSE(tdt_blocked_wait(&b, STILL_WAITING_MS))
+		TH_LOG("SET_CONFIG ended a blocked read: it returned %zd (%s)", b.ret,
+		       strerror(b.err));
+
+	tdt_start(_metadata, self->fd[0]);
+	ASSERT_TRUE(tdt_blocked_wait(&b, TDT_WAIT_MS))
+		TH_LOG("START did not wake the read in %d ms", TDT_WAIT_MS);
+	tdt_stop(_metadata, self->fd[0]);
+	ASSERT_LT(0, b.ret) TH_LOG("read: %s", strerror(b.err));
+	ASSERT_EQ(0, b.ret % (ssize_t)rs) TH_LOG("%zd bytes of %zu-byte records", b.ret, rs);
+	memcpy(&e, buf, sizeof(e));
+	ASSERT_EQ(1, e.seq);
+	ASSERT_TRUE(tdt_check_record(buf, frame, why, sizeof(why))) TH_LOG("%s", why);
+}
+
 TEST_HARNESS_MAIN

@@ -224,12 +224,23 @@ static inline int tdt_open(int flags)
 	return open(TDT_DEV, O_RDWR | O_CLOEXEC | flags);
 }
 
+/*
+ * A failed ASSERT leaves the 6.1 harness' trigger set, so the first
+ * EXPECT of the teardown would print its message though it held; every
+ * teardown starts with this.
+ */
+static inline void tdt_teardown_begin(struct __test_metadata *_metadata)
+{
+	_metadata->trigger = 0;
+}
+
 /* Teardown: stop, close every reader in @fds (-1 = unused), unload. */
 static inline void tdt_teardown(struct __test_metadata *_metadata, int *fds, size_t nfds)
 {
 	int ret;
 	size_t i;
 
+	tdt_teardown_begin(_metadata);
 	for (i = 0; i < nfds; i++) {
 		if (fds[i] < 0)
 			continue;
@@ -495,7 +506,8 @@ static inline bool tdt_thread_in_read(pid_t tid)
 	if (fgets(line, sizeof(line), f)) {
 		char *paren = strrchr(line, ')');
 
-		asleep = paren && paren[1] == ' ' && paren[2] == 'S';
+		/* S, or D for a killable sleep: asleep either way. */
+		asleep = paren && paren[1] == ' ' && (paren[2] == 'S' || paren[2] == 'D');
 	}
 	fclose(f);
 	if (!asleep)
