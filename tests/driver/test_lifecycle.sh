@@ -255,7 +255,7 @@ bad=$(grep -E 'WARNING:|BUG:|Oops|Call Trace|sleeping function called|INFO: task
 	<<<"$new" || true)
 # Anything tickdev itself logged at warning level or worse, beyond the
 # kernel's one-off notes about loading an unsigned out-of-tree module.
-loud=$(dmesg --level=$loud_levels 2>/dev/null | sed -n "$((loud_start + 1)),${loud_end}p" |
+loud=$(dmesg --level=$loud_levels 2>/dev/null | head -n "$loud_end" | tail -n +$((loud_start + 1)) |
 	grep -i tickdev |
 	grep -vE 'out-of-tree module taints kernel|module verification failed' || true)
 if [ -z "$bad$loud" ]; then
