@@ -17,6 +17,7 @@
  * Loads the module itself ($TICKDEV_KO, else driver/tickdev.ko beside
  * this tree); prints TAP.
  */
+#include <assert.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -29,11 +30,11 @@
 #define SLACK	64
 
 /* No implicit padding in the structs the device copies out. */
-_Static_assert(sizeof(struct tickdev_event) == 48, "tickdev_event has a hole");
-_Static_assert(offsetof(struct tickdev_event, timer) + 2 == sizeof(struct tickdev_event),
-	       "tickdev_event has tail padding");
-_Static_assert(sizeof(struct tickdev_stats) == 8 * 8 + 2 * 4, "tickdev_stats has a hole");
-_Static_assert(sizeof(struct tickdev_config) == 8 + 6 * 4, "tickdev_config has a hole");
+static_assert(sizeof(struct tickdev_event) == 48, "tickdev_event has a hole");
+static_assert(offsetof(struct tickdev_event, timer) + 2 == sizeof(struct tickdev_event),
+	      "tickdev_event has tail padding");
+static_assert(sizeof(struct tickdev_stats) == 8 * 8 + 2 * 4, "tickdev_stats has a hole");
+static_assert(sizeof(struct tickdev_config) == 8 + 6 * 4, "tickdev_config has a hole");
 
 struct tap {
 	int n, failed;
@@ -156,7 +157,8 @@ static int audit_read(int fd, const struct tickdev_config *cfg, const unsigned c
 	}
 	at = not_fill(buf, (size_t)got, count + SLACK, FILL);
 	if (at >= 0) {
-		snprintf(why, len, "read returned %zd bytes but byte %ld beyond them was written (0x%02x)",
+		snprintf(why, len,
+			 "read returned %zd bytes but byte %ld beyond them was written (0x%02x)",
 			 got, at, buf[at]);
 		return -1;
 	}
@@ -168,7 +170,8 @@ static int audit_read(int fd, const struct tickdev_config *cfg, const unsigned c
 		    ev.timer != cfg->timer || (int)ev.cpu >= nproc || !ev.seq ||
 		    !ev.sched_ns || ev.expire_ns < ev.sched_ns / 2 ||
 		    ev.enqueue_ns < ev.expire_ns) {
-			snprintf(why, len, "seq %llu: header cpu %u dropped %u frame %u design %u timer %u sched %llu expire %llu enqueue %llu does not describe config frame %u design %u timer %u",
+			snprintf(why, len,
+				 "seq %llu: header cpu %u dropped %u frame %u design %u timer %u sched %llu expire %llu enqueue %llu does not describe config frame %u design %u timer %u",
 				 (unsigned long long)ev.seq, ev.cpu, ev.dropped, ev.frame_bytes,
 				 ev.design, ev.timer, (unsigned long long)ev.sched_ns,
 				 (unsigned long long)ev.expire_ns,
@@ -225,7 +228,8 @@ static bool stats_case(int fd, char *why, size_t len)
 	memcpy(&st, b, sizeof(st));
 	if (st.running > 1 || st.readers == 0 || st.readers > 4096 ||
 	    st.enqueued < st.delivered || st.max_fill > TICKDEV_RING_MAX) {
-		snprintf(why, len, "GET_STATS: running %u readers %u enqueued %llu delivered %llu max_fill %llu: a field holds stale bytes",
+		snprintf(why, len,
+			 "GET_STATS: running %u readers %u enqueued %llu delivered %llu max_fill %llu: a field holds stale bytes",
 			 st.running, st.readers, (unsigned long long)st.enqueued,
 			 (unsigned long long)st.delivered, (unsigned long long)st.max_fill);
 		return false;
@@ -249,7 +253,8 @@ static bool config_case(int fd, const struct tickdev_config *want, char *why, si
 	}
 	memcpy(&cfg, b, sizeof(cfg));
 	if (memcmp(&cfg, want, sizeof(cfg))) {
-		snprintf(why, len, "GET_CONFIG: period %llu timer %u design %u fanout %u ring %u frame %u reserved 0x%x; set %llu %u %u %u %u %u 0",
+		snprintf(why, len,
+			 "GET_CONFIG: period %llu timer %u design %u fanout %u ring %u frame %u reserved 0x%x; set %llu %u %u %u %u %u 0",
 			 (unsigned long long)cfg.period_ns, cfg.timer, cfg.design, cfg.fanout,
 			 cfg.ring_records, cfg.frame_bytes, cfg.reserved,
 			 (unsigned long long)want->period_ns, want->timer, want->design,
@@ -316,7 +321,8 @@ int main(void)
 				why[0] = '\0';
 				for (i = 0; i < nf && ok; i++) {
 					memset(&cfg, 0, sizeof(cfg));
-					cfg.period_ns = timer == TICKDEV_TIMER_LIST ? 4000000 : 500000;
+					cfg.period_ns = timer == TICKDEV_TIMER_LIST ?
+							4000000 : 500000;
 					cfg.timer = timer;
 					cfg.design = design;
 					cfg.fanout = fanout;
@@ -325,7 +331,8 @@ int main(void)
 					/* list: only the odd residues, time is 4 ms a record. */
 					if (timer == TICKDEV_TIMER_LIST && i % 2)
 						continue;
-					ok = records_case(fd, &cfg, pat, buf, why, sizeof(why), &total);
+					ok = records_case(fd, &cfg, pat, buf, why,
+							  sizeof(why), &total);
 					if (ok_stats && !stats_case(fd, why, sizeof(why)))
 						ok_stats = false;
 					if (ok_cfg && !config_case(fd, &cfg, why, sizeof(why)))
@@ -339,7 +346,8 @@ int main(void)
 					ok = false;
 					printf("# no record arrived to audit\n");
 				}
-				tap_result(&t, ok, "records_%s_%s_%s_padding_zero_nothing_written_past_return (%u records)",
+				tap_result(&t, ok,
+					   "records_%s_%s_%s_padding_zero_nothing_written_past_return (%u records)",
 					   tds_timer_name(timer), tds_design_name(design),
 					   tds_fanout_name(fanout), total);
 			}

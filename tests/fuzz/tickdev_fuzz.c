@@ -197,6 +197,7 @@ static const unsigned int valid_cmds[] = {
 	TICKDEV_IOC_GET_STATS, TICKDEV_IOC_RESET_STATS, TICKDEV_IOC_CLEAR,
 	TICKDEV_IOC_GET_QUEUE_SIZE, TICKDEV_IOC_GET_MAX_CAPACITY, TICKDEV_IOC_GET_API_VERSION,
 };
+
 #define NVALID ARRAY_SIZE(valid_cmds)
 
 static bool is_valid_cmd(unsigned int cmd)
@@ -315,7 +316,8 @@ static void fuzz_config(struct tds_rng *r, const struct fuzz_cfg_ctx *ctx,
 		break;
 	case 8:
 		c->timer = TICKDEV_TIMER_LIST;
-		c->period_ns = TICKDEV_PERIOD_MIN_NS + tds_below(r, ctx->jiffy_ns - TICKDEV_PERIOD_MIN_NS);
+		c->period_ns = TICKDEV_PERIOD_MIN_NS +
+			       tds_below(r, ctx->jiffy_ns - TICKDEV_PERIOD_MIN_NS);
 		break;
 	case 9:
 		c->frame_bytes = TICKDEV_FRAME_MAX;
@@ -408,7 +410,8 @@ static void fuzz_ioctl(struct worker *w, int fd, const struct fuzz_cfg_ctx *ctx)
 		else if (!config_valid(ctx, &cfg))
 			expect_errno(w, ret, EINVAL, "config out of range");
 		else if (ret && e != EBUSY)
-			wbad(w, "SET_CONFIG of a valid config: %s, expected success or EBUSY (period %llu timer %u design %u fanout %u ring %u frame %u)",
+			wbad(w,
+			     "SET_CONFIG of a valid config: %s, expected success or EBUSY (period %llu timer %u design %u fanout %u ring %u frame %u)",
 			     strerror(e), (unsigned long long)cfg.period_ns, cfg.timer, cfg.design,
 			     cfg.fanout, cfg.ring_records, cfg.frame_bytes);
 		break;
@@ -798,7 +801,7 @@ static void *fctl_main(void *arg)
  * and whole, and the counters balanced once stopped and drained.
  */
 static int check_device(const struct fopts *o, const unsigned char *pat, __u32 timer,
-		  __u32 design, __u32 fanout)
+			__u32 design, __u32 fanout)
 {
 	struct tickdev_config cfg = {
 		.period_ns = timer == TICKDEV_TIMER_LIST ? o->jiffy_ns : 500000,
@@ -877,7 +880,8 @@ static int check_device(const struct fopts *o, const unsigned char *pat, __u32 t
 	if (st.produced != prev || st.enqueued != st.delivered + st.dropped ||
 	    st.delivered != recs || st.dropped != drops) {
 		fails++;
-		printf("# FAIL after fuzz: produced %llu (last seq %llu), enqueued %llu, delivered %llu (read %llu), dropped %llu (told %llu)\n",
+		fprintf(stdout,
+			"# FAIL after fuzz: produced %llu (last seq %llu), enqueued %llu, delivered %llu (read %llu), dropped %llu (told %llu)\n",
 		       (unsigned long long)st.produced, (unsigned long long)prev,
 		       (unsigned long long)st.enqueued, (unsigned long long)st.delivered,
 		       (unsigned long long)recs, (unsigned long long)st.dropped,
@@ -1048,7 +1052,8 @@ int main(int argc, char **argv)
 		if (errno)
 			err(1, "pthread_join");
 	}
-	printf("# fuzz: %llu calls in %.1f s (%llu controller ops): %llu EFAULT, %llu ENOTTY, %llu EINVAL, %llu records read and checked whole; %llu results the API does not allow\n",
+	fprintf(stdout,
+		"# fuzz: %llu calls in %.1f s (%llu controller ops): %llu EFAULT, %llu ENOTTY, %llu EINVAL, %llu records read and checked whole; %llu results the API does not allow\n",
 	       (unsigned long long)calls, (double)(tds_now_ns() - t0) / 1e9,
 	       (unsigned long long)c.ops, (unsigned long long)efault,
 	       (unsigned long long)enotty, (unsigned long long)einval,

@@ -141,7 +141,8 @@ static inline const char *tds_check_payload(const unsigned char *rec, const unsi
 	}
 	for (i = sizeof(ev) + ev.frame_bytes; i < rs; i++) {
 		if (rec[i]) {
-			snprintf(why, len, "seq %llu: padding byte %zu of record size %zu is 0x%02x, expected 0",
+			snprintf(why, len,
+				 "seq %llu: padding byte %zu of record size %zu is 0x%02x, expected 0",
 				 (unsigned long long)ev.seq, i, rs, rec[i]);
 			return why;
 		}

@@ -37,24 +37,38 @@ struct knob {
 	char saved[64];
 };
 
-static struct knob knobs[] = {
-	{ FS "/ignore-gfp-wait", "N", "" },
-	{ FS "/verbose", "0", "" },
-	{ FS "/probability", "0", "" },
-	{ FPA "/ignore-gfp-wait", "N", "" },
-	{ FPA "/verbose", "0", "" },
-	{ FPA "/probability", "0", "" },
+#define NKNOBS 6
+
+static void knobs_init(struct knob *k)
+{
+	static const char *const set[NKNOBS][2] = {
+		{ FS "/ignore-gfp-wait", "N" },
+		{ FS "/verbose", "0" },
+		{ FS "/probability", "0" },
+		{ FPA "/ignore-gfp-wait", "N" },
+		{ FPA "/verbose", "0" },
+		{ FPA "/probability", "0" },
+	};
+	int i;
+
+	for (i = 0; i < NKNOBS; i++) {
+		k[i].path = set[i][0];
+		k[i].value = set[i][1];
+		k[i].saved[0] = '\0';
+	}
+}
+
+struct tap {
+	int n, failed;
 };
 
-static int tap_n, tap_failed;
-
-static void __printf(2, 3) tap_result(bool ok, const char *name, ...)
+static void __printf(3, 4) tap_result(struct tap *t, bool ok, const char *name, ...)
 {
 	va_list ap;
 
-	tap_n++;
-	tap_failed += !ok;
-	printf("%sok %d ", ok ? "" : "not ", tap_n);
+	t->n++;
+	t->failed += !ok;
+	printf("%sok %d ", ok ? "" : "not ", t->n);
 	va_start(ap, name);
 	vprintf(name, ap);
 	va_end(ap);
@@ -68,7 +82,7 @@ static bool read_file(const char *path, char *buf, size_t len)
 
 	if (!f)
 		return false;
-	ok = fgets(buf, (int)len, f) != NULL;
+	ok = fgets(buf, (int)len, f);
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return ok;
@@ -86,11 +100,11 @@ static void write_file(const char *path, const char *val)
 		err(1, "close %s", path);
 }
 
-static void knobs_set(bool restore)
+static void knobs_set(struct knob *knobs, bool restore)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+	for (i = 0; i < NKNOBS; i++) {
 		if (access(knobs[i].path, W_OK))
 			continue;
 		if (!restore && !read_file(knobs[i].path, knobs[i].saved, sizeof(knobs[i].saved)))
@@ -243,8 +257,8 @@ static const char *read_some(int fd, unsigned int want, const unsigned char *pat
 }
 
 /* Module init: every allocation of finit_module fails once. */
-static void test_init(int kofd, int nfd, const unsigned char *pat, unsigned char *buf,
-		      size_t len)
+static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat,
+		      unsigned char *buf, size_t len)
 {
 	static const char *const params[] = {
 		"autostart=1 fanout=shared period_ns=1000000",
@@ -273,7 +287,8 @@ static void test_init(int kofd, int nfd, const unsigned char *pat, unsigned char
 				printf("# insmod %s, allocation %u failed: %s, expected ENOMEM\n",
 				       params[p], n, strerror(e));
 			if (ret && loaded() && !bad++)
-				printf("# insmod %s, allocation %u failed: init failed but the module is loaded\n",
+				fprintf(stdout,
+					"# insmod %s, allocation %u failed: init failed but the module is loaded\n",
 				       params[p], n);
 			if (!ret) {
 				/* The failure was absorbed (debugfs, a fallback): it must work. */
@@ -286,7 +301,8 @@ static void test_init(int kofd, int nfd, const unsigned char *pat, unsigned char
 					err(1, "START");
 				w = read_some(fd, 3, pat, buf, len, why, sizeof(why));
 				if (w && !bad++)
-					printf("# insmod %s with allocation %u failed and absorbed: %s\n",
+					fprintf(stdout,
+						"# insmod %s with allocation %u failed and absorbed: %s\n",
 					       params[p], n, w);
 				if (close(fd))
 					err(1, "close");
@@ -295,11 +311,12 @@ static void test_init(int kofd, int nfd, const unsigned char *pat, unsigned char
 	}
 	unload();
 	printf("# module init: %u allocations failed one at a time\n", fired);
-	tap_result(!bad && fired, "module_init_allocation_failures_enomem_nothing_left_loaded");
+	tap_result(t, !bad && fired, "module_init_allocation_failures_enomem_nothing_left_loaded");
 }
 
 /* open(): every allocation fails once; the reader count never leaks. */
-static void test_open(int nfd, const unsigned char *pat, unsigned char *buf, size_t len)
+static void test_open(struct tap *t, int nfd, const unsigned char *pat, unsigned char *buf,
+		      size_t len)
 {
 	unsigned int n, fired = 0, bad = 0;
 	struct tickdev_stats st;
@@ -323,7 +340,9 @@ static void test_open(int nfd, const unsigned char *pat, unsigned char *buf, siz
 		}
 		fired++;
 		if (fd < 0 && e != ENOMEM && !bad++)
-			printf("# open, allocation %u failed: %s, expected ENOMEM\n", n, strerror(e));
+			fprintf(stdout,
+				"# open, allocation %u failed: %s, expected ENOMEM\n",
+				n, strerror(e));
 		if (fd >= 0 && close(fd))
 			err(1, "close");
 		tds_get_stats(ctl, &st);
@@ -345,11 +364,12 @@ static void test_open(int nfd, const unsigned char *pat, unsigned char *buf, siz
 	if (close(fd) || close(ctl))
 		err(1, "close");
 	printf("# open: %u allocations failed one at a time\n", fired);
-	tap_result(!bad && fired, "open_allocation_failures_enomem_reader_count_intact");
+	tap_result(t, !bad && fired, "open_allocation_failures_enomem_reader_count_intact");
 }
 
 /* SET_CONFIG: every allocation fails once; on failure nothing changed. */
-static void test_set_config(int nfd, const unsigned char *pat, unsigned char *buf, size_t len)
+static void test_set_config(struct tap *t, int nfd, const unsigned char *pat,
+			    unsigned char *buf, size_t len)
 {
 	struct tickdev_config a = { .period_ns = 1000000, .timer = TICKDEV_TIMER_HRTIMER,
 		.ring_records = 64, .frame_bytes = 100 };
@@ -391,12 +411,17 @@ static void test_set_config(int nfd, const unsigned char *pat, unsigned char *bu
 			fired++;
 			tds_get_config(fds[0], &cur);
 			if (ret && e != ENOMEM && !bad++)
-				printf("# SET_CONFIG, allocation %u failed: %s, expected ENOMEM\n", n,
+				fprintf(stdout,
+					"# SET_CONFIG, allocation %u failed: %s, expected ENOMEM\n",
+					n,
 				       strerror(e));
 			if (ret && memcmp(&cur, &prev, sizeof(cur)) && !bad++)
-				printf("# SET_CONFIG, allocation %u failed, yet the config changed\n", n);
+				fprintf(stdout,
+					"# SET_CONFIG, allocation %u failed, yet the config changed\n",
+					n);
 			if (!ret && memcmp(&cur, &want, sizeof(cur)) && !bad++)
-				printf("# SET_CONFIG succeeded with allocation %u failed, yet the config is not the one set\n",
+				fprintf(stdout,
+					"# SET_CONFIG succeeded with allocation %u failed, yet the config is not the one set\n",
 				       n);
 		}
 		/* Every reader's ring still works, whatever layout it has now. */
@@ -413,7 +438,7 @@ static void test_set_config(int nfd, const unsigned char *pat, unsigned char *bu
 		if (close(fds[i]))
 			err(1, "close");
 	printf("# SET_CONFIG: %u allocations failed one at a time\n", fired);
-	tap_result(!bad && fired, "set_config_allocation_failures_enomem_config_unchanged");
+	tap_result(t, !bad && fired, "set_config_allocation_failures_enomem_config_unchanged");
 }
 
 int main(void)
@@ -425,6 +450,8 @@ int main(void)
 	};
 	size_t len = 64 * TDS_MAX_RECORD / 16;
 	unsigned char *pat = malloc(256 + TICKDEV_FRAME_MAX), *buf = malloc(len);
+	struct knob knobs[NKNOBS];
+	struct tap t = { 0, 0 };
 	char ko[512], path[64];
 	const char *why = NULL;
 	size_t i;
@@ -439,7 +466,7 @@ int main(void)
 	if (geteuid())
 		why = "needs root";
 	else if (access(FS, F_OK))
-		why = "no " FS ": this kernel lacks CONFIG_FAILSLAB/CONFIG_FAULT_INJECTION_DEBUG_FS (the debug kernel has them)";
+		why = "no failslab in debugfs: needs CONFIG_FAILSLAB (the debug kernel)";
 	else if (access(path, W_OK))
 		why = "no /proc/<pid>/task/<tid>/fail-nth: CONFIG_FAULT_INJECTION is off";
 	else if (access(ko_path(ko, sizeof(ko)), R_OK))
@@ -453,18 +480,19 @@ int main(void)
 	if (kofd < 0)
 		err(1, "open %s", ko);
 	nfd = nth_fd();
-	knobs_set(false);
+	knobs_init(knobs);
+	knobs_set(knobs, false);
 
-	test_init(kofd, nfd, pat, buf, len);
+	test_init(&t, kofd, nfd, pat, buf, len);
 	load(kofd, "autostart=1 period_ns=1000000");
-	test_open(nfd, pat, buf, len);
-	test_set_config(nfd, pat, buf, len);
+	test_open(&t, nfd, pat, buf, len);
+	test_set_config(&t, nfd, pat, buf, len);
 	unload();
 
-	knobs_set(true);
+	knobs_set(knobs, true);
 	if (close(nfd) || close(kofd))
 		err(1, "close");
 	free(pat);
 	free(buf);
-	return tap_failed ? 1 : 0;
+	return t.failed ? 1 : 0;
 }
