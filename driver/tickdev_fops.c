@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "tickdev.h"
+#include "tickdev_broken.h"
 #include "tickdev_trace.h"
 
 static struct tickdev_dev *tickdev_from_file(struct file *file)
@@ -145,6 +146,8 @@ static ssize_t tickdev_read_once(struct tickdev_reader *rd, char __user *buf,
 		ret = -EINVAL;
 		goto out;
 	}
+	/* Empty unless built with TICKDEV_BROKEN=1 for the debug tier's self-test. */
+	tickdev_broken_read(ring, buf);
 	while (count - done >= rs) {
 		bytes = tickdev_ring_take(ring, rd->bounce, count - done);
 		if (!bytes)
