@@ -102,6 +102,7 @@ struct opts {
 	unsigned int timers, designs, fanouts;	/* bit masks SET_CONFIG picks from */
 	struct tickdev_config base;
 	__u64 min_period, max_period, list_min, wq_min;
+	__u32 wq_max_frame;
 	__u64 max_ring_bytes;
 	unsigned int quiet_events;
 	bool no_signals;
@@ -965,6 +966,8 @@ static void random_config(struct ctl *c, struct tickdev_config *cfg)
 		cfg->frame_bytes = (__u32)tds_log_range(r, 1, 4096);
 		break;
 	}
+	if (cfg->design == TICKDEV_DESIGN_WORKQUEUE && cfg->frame_bytes > o->wq_max_frame)
+		cfg->frame_bytes = o->wq_max_frame;
 	while (cfg->ring_records > TICKDEV_RING_MIN &&
 	       cfg->ring_records * TICKDEV_RECORD_SIZE(cfg->frame_bytes) > o->max_ring_bytes)
 		cfg->ring_records >>= 1;
@@ -1662,6 +1665,8 @@ static void print_help(FILE *f)
 		"  --list-min-ns N    one jiffy: timer_list's shortest period (default 4000000)\n"
 		"  --wq-min-period-ns N  shortest period for the workqueue design (default\n"
 		"                     --min-period-ns)\n"
+		"  --wq-max-frame N   largest frame_bytes for the workqueue design (default\n"
+		"                     65536)\n"
 		"  --ring N           base ring_records (default 256)\n"
 		"  --frame N          base frame_bytes (default 100)\n"
 		"  --quiet-events N   events in the audited quiet phase (default 2000)\n"
@@ -1693,6 +1698,7 @@ int main(int argc, char **argv)
 		{ "max-period-ns", required_argument, NULL, 'M' },
 		{ "list-min-ns", required_argument, NULL, 'j' },
 		{ "wq-min-period-ns", required_argument, NULL, 'W' },
+		{ "wq-max-frame", required_argument, NULL, 'Y' },
 		{ "ring", required_argument, NULL, 'R' },
 		{ "frame", required_argument, NULL, 'F' },
 		{ "quiet-events", required_argument, NULL, 'q' },
@@ -1706,7 +1712,8 @@ int main(int argc, char **argv)
 		.seed = 1, .seconds = 10, .max_ops = 1000000, .readers = 64, .procs = 8,
 		.per_proc = 4, .victims = 4, .storms = 2, .timers = 3, .designs = 3,
 		.fanouts = 3, .min_period = TICKDEV_PERIOD_MIN_NS, .max_period = 10000000,
-		.list_min = 4000000, .wq_min = TICKDEV_PERIOD_MIN_NS, .max_ring_bytes = 1 << 20,
+		.list_min = 4000000, .wq_min = TICKDEV_PERIOD_MIN_NS,
+		.wq_max_frame = TICKDEV_FRAME_MAX, .max_ring_bytes = 1 << 20,
 		.quiet_events = 2000,
 	};
 	__u64 period = 0;
@@ -1764,6 +1771,9 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			o.wq_min = parse_u64(optarg, "--wq-min-period-ns");
+			break;
+		case 'Y':
+			o.wq_max_frame = (__u32)parse_u64(optarg, "--wq-max-frame");
 			break;
 		case 'R':
 			o.base.ring_records = (__u32)parse_u64(optarg, "--ring");
