@@ -131,6 +131,7 @@ static int child(void)
 	struct tickdev_stats st;
 	struct pollfd pfd;
 	int fd, rc = 0, i;
+	__u32 u32;
 	ssize_t got;
 	void *arg;
 
@@ -141,7 +142,8 @@ static int child(void)
 	tds_get_config(fd, &cfg);
 	/* Reading first: a STOP that wrongly succeeded would starve it. */
 	for (i = 0; i < (int)ARRAY_SIZE(q); i++) {
-		arg = q[i].cmd == TICKDEV_IOC_GET_STATS ? (void *)&st : (void *)&cfg;
+		arg = q[i].cmd == TICKDEV_IOC_GET_STATS ? (void *)&st :
+		      q[i].cmd == TICKDEV_IOC_GET_CONFIG ? (void *)&cfg : (void *)&u32;
 		if (ioctl(fd, q[i].cmd, arg)) {
 			printf("# without CAP_SYS_ADMIN: %s failed with %s, expected success\n",
 			       q[i].name, strerror(errno));
