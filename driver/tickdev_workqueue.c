@@ -27,21 +27,37 @@ static void tickdev_workqueue_tick(struct tickdev_dev *dev, u64 sched_ns,
 	queue_work(dev->wq, &dev->work);
 }
 
+/*
+ * Produce the expiries queued so far, taking readers_mutex per event and
+ * requeueing for anything that arrived meanwhile.  Draining "until empty"
+ * under one mutex hold would never end when the work is slower than the
+ * period, and every open(), close() and STOP would wait on it for good.
+ */
 static void tickdev_workqueue_fn(struct work_struct *work)
 {
 	struct tickdev_dev *dev = container_of(work, struct tickdev_dev, work);
+	unsigned int n = kfifo_len(&dev->backlog);
 	struct tickdev_tick tick;
 
-	mutex_lock(&dev->readers_mutex);
-	while (kfifo_get(&dev->backlog, &tick))
+	while (n-- && kfifo_get(&dev->backlog, &tick)) {
+		mutex_lock(&dev->readers_mutex);
 		tickdev_produce(dev, tick.sched_ns, tick.expire_ns);
-	mutex_unlock(&dev->readers_mutex);
+		mutex_unlock(&dev->readers_mutex);
+	}
+	if (!kfifo_is_empty(&dev->backlog))
+		queue_work(dev->wq, &dev->work);
 }
 
-/* Called after the timer is cancelled: produce what it already handed over. */
+/*
+ * Called after the timer is cancelled: produce what it already handed
+ * over.  The work may requeue itself, which one flush_work() does not
+ * wait for; nothing refills the backlog now, so this loop ends.
+ */
 static void tickdev_workqueue_quiesce(struct tickdev_dev *dev)
 {
-	flush_work(&dev->work);
+	do {
+		flush_work(&dev->work);
+	} while (!kfifo_is_empty(&dev->backlog));
 }
 
 static void tickdev_workqueue_lock(struct tickdev_ring *ring, unsigned long *flags)
