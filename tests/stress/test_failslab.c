@@ -260,6 +260,24 @@ static const char *read_some(int fd, unsigned int want, const unsigned char *pat
 	return NULL;
 }
 
+/*
+ * A reader whose stream starts at seq 1: STOP through @ctl, open, START.
+ * (A reader opened while running starts part-way into the old START.)
+ */
+static int fresh_reader(int ctl)
+{
+	int fd;
+
+	if (ioctl(ctl, TICKDEV_IOC_STOP))
+		err(1, "STOP");
+	fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		err(1, "open");
+	if (ioctl(ctl, TICKDEV_IOC_START))
+		err(1, "START");
+	return fd;
+}
+
 /* Fault-injection checks finit_module makes when nothing fails. */
 static unsigned int count_load_allocs(int kofd, int nfd, const char *params)
 {
@@ -309,7 +327,7 @@ static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat
 	char why[300];
 	const char *w;
 	long ret;
-	int e, fd;
+	int e, fd, ctl;
 
 	total = count_load_allocs(kofd, nfd, params);
 	first = total > INIT_WINDOW ? total - INIT_WINDOW + 1 : 1;
@@ -345,16 +363,14 @@ static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat
 		/* The failure was absorbed (debugfs, a fallback): it must work. */
 		absorbed++;
 		wait_node();
-		fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
+		ctl = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+		if (ctl < 0)
 			err(1, "open after insmod");
-		if (ioctl(fd, TICKDEV_IOC_STOP) || ioctl(fd, TICKDEV_IOC_CLEAR) ||
-		    ioctl(fd, TICKDEV_IOC_START))
-			err(1, "STOP, CLEAR, START");
+		fd = fresh_reader(ctl);
 		w = read_some(fd, 3, pat, buf, len, why, sizeof(why));
 		if (w && !bad++)
 			printf("# insmod with allocation %u failed and absorbed: %s\n", n, w);
-		if (close(fd))
+		if (close(fd) || close(ctl))
 			err(1, "close");
 	}
 	unload();
@@ -401,12 +417,7 @@ static void test_open(struct tap *t, int nfd, const unsigned char *pat, unsigned
 			       st.readers);
 	}
 	/* The device still serves a reader opened now. */
-	fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		err(1, "open after injection");
-	ioctl(ctl, TICKDEV_IOC_STOP);
-	if (ioctl(ctl, TICKDEV_IOC_START))
-		err(1, "START");
+	fd = fresh_reader(ctl);
 	w = read_some(fd, 20, pat, buf, len, why, sizeof(why));
 	if (w && !bad++)
 		printf("# after the open failures: %s\n", w);
