@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # tests/stress/lib.sh - loading and unloading tickdev for the stress and
 # fuzz scripts.  Sourced from the project root; honours $TICKDEV_KO (the
@@ -10,9 +11,8 @@ td_ko() {
 
 # td_unload: rmmod tickdev if loaded; a file just closed may hold it briefly.
 td_unload() {
-	local i
 	[ -d /sys/module/tickdev ] || return 0
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		rmmod tickdev 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -21,10 +21,9 @@ td_unload() {
 
 # td_load PARAMS...: a fresh copy of the module, and wait for its node.
 td_load() {
-	local i
 	td_unload || return 1
 	insmod "$(td_ko)" "$@" || return 1
-	for i in $(seq 400); do
+	for _ in $(seq 400); do
 		[ -c /dev/tickdev ] && return 0
 		sleep 0.05
 	done

@@ -261,15 +261,20 @@ static const char *read_some(int fd, unsigned int want, const unsigned char *pat
 }
 
 /*
- * A reader whose stream starts at seq 1: STOP through @ctl, open, START.
- * (A reader opened while running starts part-way into the old START.)
+ * A reader whose stream starts at seq 1: STOP through @ctl, SET_CONFIG
+ * to the same config (which discards what is queued: the shared ring
+ * keeps the old START's records otherwise), open, START.
  */
 static int fresh_reader(int ctl)
 {
+	struct tickdev_config cfg;
 	int fd;
 
 	if (ioctl(ctl, TICKDEV_IOC_STOP))
 		err(1, "STOP");
+	tds_get_config(ctl, &cfg);
+	if (ioctl(ctl, TICKDEV_IOC_SET_CONFIG, &cfg))
+		err(1, "SET_CONFIG");
 	fd = open(TDS_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		err(1, "open");
