@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # tests/trace/common.sh - helpers the tracing tests share (sourced; not a test).
 
@@ -28,10 +29,10 @@ tickdev_unload() {
 # records each (48-byte records: frame_bytes=0), run by tracers as their
 # command.  A file, not a command line, because bpftrace -c splits words.
 readers_script() {
-	local i
+	local _
 	{
 		echo '#!/bin/sh'
-		for i in $(seq "$3"); do
+		for _ in $(seq "$3"); do
 			echo "dd if=/dev/tickdev bs=48 count=$2 of=/dev/null 2>/dev/null &"
 		done
 		echo 'wait'
@@ -41,8 +42,8 @@ readers_script() {
 # wait_for PRED-CMD...: poll up to 120 s (not a timing assertion: a bound
 # so that a broken tool fails the test instead of hanging it).
 wait_for() {
-	local i
-	for i in $(seq 240); do
+	local _
+	for _ in $(seq 240); do
 		"$@" && return 0
 		sleep 0.5
 	done

@@ -76,7 +76,8 @@ for i in 1 2; do
 	dd if=/dev/tickdev bs=48 count=10000000 of=/dev/null 2>/dev/null &
 	pids+=($!)
 done
-sleep 1000 </dev/tickdev & # its ring fills and drops
+# shellcheck disable=SC2217 # a reader that never reads: its ring fills and drops
+sleep 1000 </dev/tickdev &
 pids+=($!)
 
 # run_bpf NAME SCRIPT [RUN-OPTION...]: 2 s of SCRIPT into $tmp/NAME.
@@ -88,7 +89,7 @@ run_bpf() {
 
 # expect NAME SCRIPT PATTERN... : the script ran and printed every pattern.
 expect() {
-	local name=$1 s=$2 rc=0 missing= p
+	local name=$1 s=$2 rc=0 missing='' p
 	shift 2
 	run_bpf "$name" "$s" || rc=$?
 	for p in "$@"; do

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 top=$TRACE_TOP
 readers=2
-records=400
+records=200
 want=$((readers * records))
 T=/sys/kernel/tracing
 
