@@ -54,7 +54,7 @@ loaded() { [ -d /sys/module/tickdev ]; }
 # Unload whatever is left; failing to is reported by the caller.
 unload() {
 	local i
-	for i in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		loaded || return 0
 		rmmod tickdev 2>/dev/null && return 0
 		sleep 0.1
@@ -64,7 +64,7 @@ unload() {
 
 wait_dev() {
 	local i
-	for i in $(seq 200); do
+	for ((i = 0; i < 200; i++)); do
 		[ -c "$dev" ] && return 0
 		sleep 0.05
 	done
@@ -90,7 +90,7 @@ timers=(list hrtimer)
 designs=(spinlock workqueue)
 fanouts=(broadcast shared)
 what=
-for i in $(seq 0 $((cycles - 1))); do
+for ((i = 0; i < cycles; i++)); do
 	t=${timers[$((i % 2))]} d=${designs[$((i / 2 % 2))]} f=${fanouts[$((i / 4 % 2))]}
 	period=1000000
 	[ "$t" = list ] && period=4000000

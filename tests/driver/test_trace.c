@@ -239,7 +239,8 @@ FIXTURE_VARIANT_ADD(tr, hrtimer_workqueue_shared) {
 
 FIXTURE_SETUP(tr)
 {
-	char params[256], path[256];
+	char params[256], path[256], *old;
+	int ret;
 
 	self->fd[0] = -1;
 	if (access(TRACEFS "/instances", W_OK))
@@ -251,8 +252,23 @@ FIXTURE_SETUP(tr)
 	self->log.ev = calloc(MAXEV, sizeof(*self->log.ev));
 	ASSERT_NE(NULL, self->log.ev);
 
+	/*
+	 * Recording comm names hooks sched_switch and sched_wakeup, so every
+	 * enable and disable patches the scheduler's text; under QEMU TCG
+	 * with several vCPUs that patching can livelock the guest (one CPU
+	 * looping in the int3 handler, the other waiting for its IPI).  An
+	 * instance takes record-cmd from the top level when it is made:
+	 * make ours without it and put the top level back as it was.
+	 */
+	old = read_file(TRACEFS "/options/record-cmd");
+	if (old && old[0] == '1')
+		write_file(TRACEFS "/options/record-cmd", "0");
 	snprintf(self->inst, sizeof(self->inst), TRACEFS "/instances/tickdev_test_%d", getpid());
-	ASSERT_EQ(0, mkdir(self->inst, 0700)) TH_LOG("mkdir %s: %s", self->inst, strerror(errno));
+	ret = mkdir(self->inst, 0700);
+	if (old && old[0] == '1')
+		write_file(TRACEFS "/options/record-cmd", "1");
+	free(old);
+	ASSERT_EQ(0, ret) TH_LOG("mkdir %s: %s", self->inst, strerror(errno));
 	/* One clock for every CPU, so the text is in event order. */
 	snprintf(path, sizeof(path), "%s/trace_clock", self->inst);
 	write_file(path, "mono");
