@@ -22,9 +22,10 @@ static void tickdev_produce_ring(struct tickdev_dev *dev,
 
 	/* wq_has_sleeper() pairs with the barrier in prepare_to_wait(). */
 	if (wq_has_sleeper(&ring->wait)) {
-		wake_up_interruptible_poll(&ring->wait, EPOLLIN | EPOLLRDNORM);
-		atomic64_inc(&dev->stats.wakeups);
+		/* Traced first: a woken reader on another CPU may read at once. */
 		trace_tickdev_wakeup(ev->seq, ring->id);
+		atomic64_inc(&dev->stats.wakeups);
+		wake_up_interruptible_poll(&ring->wait, EPOLLIN | EPOLLRDNORM);
 	}
 }
 
