@@ -1116,7 +1116,7 @@ static void quiet_phase(struct ctl *c, const unsigned char *pat)
 
 	if (!wait_acks(c, PH_DRAIN1))
 		return;
-	c->op = "the quiet phase (SET_CONFIG, START, STOP)";
+	c->op = "the quiet phase's SET_CONFIG, RESET_STATS or START";
 	c->cur = o->base;
 	atomic_store(&c->op_since, tds_now_ns());
 	if (ioctl(c->fd, TICKDEV_IOC_SET_CONFIG, &o->base))
@@ -1136,11 +1136,15 @@ static void quiet_phase(struct ctl *c, const unsigned char *pat)
 	atomic_store(&shm->quiet_epoch, atomic_load(&shm->nepochs));
 	atomic_store(&shm->phase, PH_QUIET);
 	ctl_start(c);
+	/* Waiting for events is not a control ioctl: no watchdog. */
+	atomic_store(&c->op_since, 0);
 	end = tds_now_ns() + ACK_WAIT_NS;
 	do {
 		tds_sleep_us(10000);
 		tds_get_stats(c->fd, &st);
 	} while (st.produced < o->quiet_events && tds_now_ns() < end);
+	c->op = "the quiet phase's STOP";
+	atomic_store(&c->op_since, tds_now_ns());
 	ctl_stop(c);
 	atomic_store(&c->op_since, 0);
 	atomic_store(&shm->phase, PH_DRAIN2);
