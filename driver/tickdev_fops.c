@@ -9,6 +9,7 @@
  * shared fan-out one event wakes one reader; a reader that leaves records
  * behind passes the wake-up on.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -260,6 +261,20 @@ static long tickdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	struct tickdev_config cfg;
 	struct tickdev_stats st;
 	int ret;
+
+	/*
+	 * The producer is device-wide: changing it affects every reader, so
+	 * it takes CAP_SYS_ADMIN; a reader's own ring and queries do not.
+	 */
+	switch (cmd) {
+	case TICKDEV_IOC_START:
+	case TICKDEV_IOC_STOP:
+	case TICKDEV_IOC_SET_CONFIG:
+	case TICKDEV_IOC_RESET_STATS:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		break;
+	}
 
 	switch (cmd) {
 	case TICKDEV_IOC_START:

@@ -50,6 +50,10 @@ module_param_named(max_ring_kib, tickdev_max_ring_kib, uint, 0444);
 MODULE_PARM_DESC(max_ring_kib,
 		 "Cap on one ring's memory in KiB; ring_records * record size, rounded up to a power of two, must fit (default 16384, at most 1048576)");
 
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Mode of /dev/tickdev (default 0600; control ioctls also need CAP_SYS_ADMIN)");
+
 unsigned int tickdev_max_readers = 64;
 module_param_named(max_readers, tickdev_max_readers, uint, 0444);
 MODULE_PARM_DESC(max_readers, "Most readers open at once; the next open fails with EUSERS (default 64, at most 4096)");
@@ -369,7 +373,7 @@ static int __init tickdev_init(void)
 	dev->misc.minor = MISC_DYNAMIC_MINOR;
 	dev->misc.name = TICKDEV_NAME;
 	dev->misc.fops = &tickdev_fops;
-	dev->misc.mode = 0600;
+	dev->misc.mode = dev_mode & 0666;
 	ret = misc_register(&dev->misc);
 	if (ret)
 		goto err_stop;
