@@ -1259,6 +1259,9 @@ function write_overhead(    f, i, d, v, k, off, offtc, line, any) {
 	k = GK[f, 1]
 	printf "One fixed cell (%s, %s, %s, %s, %s, frame %s B) with the tickdev tracepoints off, enabled through tracefs, and counted by bpftrace. Lower median over repetitions:\n\n", \
 		gfirst(f, k, "design"), gfirst(f, k, "timer"), gfirst(f, k, "mode"), plural(gfirst(f, k, "readers"), "reader"), period_str(gfirst(f, k, "period_ns")), gfirst(f, k, "frame_bytes")
+	# scripts/bench runs this phase in a second boot (bench-suite --append).
+	if (env["boot2_phases"] ~ /overhead/)
+		printf "Measured in a second boot of the guest (%s), because switching tracepoints live-patches kernel text and that can hang multi-threaded TCG (scripts/bench); compare these rows with each other, not with the tables above.\n\n", env["boot2_label"]
 	print "| design | tracing | reps | p50 µs | p99 µs | task-clock µs/event | traced events | p50 ÷ off | task-clock ÷ off |"
 	print "|---|---|---|---|---|---|---|---|---|"
 	for (d = 1; d <= NOVD; d++) {
