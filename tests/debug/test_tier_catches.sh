@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${TICKDEV_DEBUG_KERNEL:-$TOP/.cache/debug-kernel}
+OUT=${TICKDEV_DEBUG_KERNEL:-$("$TOP/scripts/debug-kernel" --print-dir)}
 BUILD=$OUT/tickdev-broken
 CAUGHT='sleeping function called from invalid context|scheduling while atomic|'\
 'possible recursive locking|inconsistent lock state|circular locking|Invalid wait context'
