@@ -38,6 +38,24 @@ static void tickdev_timer_rearmed(struct tickdev_source *t, u64 next_ns,
 	trace_tickdev_rearm(next_ns, overruns);
 }
 
+/*
+ * The time from which the next expiry is chosen: normally the callback's
+ * start, so that only the periods already missed are skipped.  But when
+ * the callback itself ran longer than a period, every expiry would be due
+ * the moment it returns, and the CPU would do nothing but run it in the
+ * softirq: a livelock (the debug kernel under emulation showed RCU stalls
+ * with 64 readers at short periods, and __run_timers never catches up
+ * with a timer_list callback longer than a jiffy).  Then leave the CPU at
+ * least as long again: the periods skipped are overruns, counted as any.
+ */
+static u64 tickdev_rearm_from(const struct tickdev_source *t, u64 start_ns)
+{
+	u64 end_ns = ktime_get_ns();
+	u64 cost = end_ns - start_ns;
+
+	return cost > t->period_ns ? end_ns + cost : start_ns;
+}
+
 static enum hrtimer_restart tickdev_hrtimer_fn(struct hrtimer *hr)
 {
 	struct tickdev_source *t = container_of(hr, struct tickdev_source, hr);
@@ -49,7 +67,8 @@ static enum hrtimer_restart tickdev_hrtimer_fn(struct hrtimer *hr)
 	if (!READ_ONCE(t->active))
 		return HRTIMER_NORESTART;
 	/* Advances the expiry by whole periods past now: n - 1 were missed. */
-	n = hrtimer_forward(hr, now, ns_to_ktime(t->period_ns));
+	n = hrtimer_forward(hr, ns_to_ktime(tickdev_rearm_from(t, ktime_to_ns(now))),
+			    ns_to_ktime(t->period_ns));
 	tickdev_timer_rearmed(t, ktime_to_ns(hrtimer_get_expires(hr)),
 			      n ? n - 1 : 0);
 	return HRTIMER_RESTART;
@@ -95,6 +114,7 @@ static void tickdev_list_fn(struct timer_list *tl)
 	if (!READ_ONCE(t->active))
 		return;
 	/* As hrtimer_forward(): expiries already due when we re-arm are missed. */
+	now_ns = tickdev_rearm_from(t, now_ns);
 	t->k++;
 	while (tickdev_list_due(t, t->k) <= now_ns) {
 		t->k++;
