@@ -24,18 +24,17 @@
 # 1 s below (>= 1000 events); perf stat on the first repetition.
 # The epoll modes, batch sizes and the full cross product are in `full`.
 #
-# Measured (2026-11-25, this preset, 0 failures, host load average ~12
-# from other engineers' TCG guests on the 2 cores):
-#   scripts/vm-run -t 3600 -- scripts/bench-suite --preset default
-#   18m43s wall, 1054 s in the guest: sweep 814 s (174 runs), collateral
-#   68 s, rate 29 s (every ladder stopped by the 1st or 2nd step),
-#   overhead 96 s, memory 20 s, the rest setup and summary.
-# A 1 s tickbench run costs ~4 s of wall time there (exec over 9p, setup,
-# drain), ~5.5 s under perf stat; on a quiet host expect well under 15 min.
+# Measured (2026-11-25, this preset, 0 failures):
+#   quiet host (load average 0.9 at the start), `make bench` (scripts/bench,
+#   two boots) at 198c78e: 7m54s wall; 400 s in the latency guest (sweep
+#   298 s, collateral 36 s, rate 46 s, memory 12 s) and 40 s
+#   in the overhead guest (35 s of runs).
+#   loaded host (load average ~12 from other TCG guests), one boot:
+#   18m43s wall, 1054 s in the guest (sweep 814 s).
 # To trim: OVH_REPS=2 (-30 s), or --reps 2 (-270 s).
 # shellcheck shell=bash
 
-PRESET_DESC="one-factor sweeps around 1 ms/1 reader, both designs, timerfd and cyclictest baselines (~15 min)"
+PRESET_DESC="one-factor sweeps around 1 ms/1 reader, both designs, timerfd and cyclictest baselines (~8 min quiet, ~19 min on a loaded host)"
 REPS=3
 
 dur_for_period() {
