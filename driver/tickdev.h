@@ -131,6 +131,8 @@ struct tickdev_reader {
  *	start_ns + k * period_ns
  * @start_jiffies: jiffies at START, for the timer_list schedule
  * @k: index of the pending expiry (timer_list)
+ * @skip_ahead: expiries skipped by the last re-arm that had not fallen due
+ *	yet; counted as overruns at the next callback
  */
 struct tickdev_source {
 	struct timer_list list;
@@ -141,6 +143,7 @@ struct tickdev_source {
 	u64 start_ns;
 	unsigned long start_jiffies;
 	u64 k;
+	u64 skip_ahead;
 };
 
 /* Schedule point handed from the timer to the workqueue producer. */

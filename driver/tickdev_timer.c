@@ -48,29 +48,49 @@ static void tickdev_timer_rearmed(struct tickdev_source *t, u64 next_ns,
  * with a timer_list callback longer than a jiffy).  Then leave the CPU at
  * least as long again: the periods skipped are overruns, counted as any.
  */
-static u64 tickdev_rearm_from(const struct tickdev_source *t, u64 start_ns)
+static u64 tickdev_rearm_from(const struct tickdev_source *t, u64 start_ns,
+			      u64 end_ns)
 {
-	u64 end_ns = ktime_get_ns();
 	u64 cost = end_ns - start_ns;
 
 	return cost > t->period_ns ? end_ns + cost : start_ns;
 }
 
+/*
+ * Overruns to report for a re-arm that skipped @skipped expiries before
+ * @next_ns.  Only periods that fell due count: those after @end_ns (there
+ * are some only when tickdev_rearm_from() pushed the schedule ahead) are
+ * held back and added at the next callback, by which time they all have.
+ */
+static u64 tickdev_overruns(struct tickdev_source *t, u64 skipped, u64 next_ns,
+			    u64 end_ns)
+{
+	u64 ahead = next_ns > end_ns ? (next_ns - end_ns - 1) / t->period_ns : 0;
+	u64 due;
+
+	ahead = min(ahead, skipped);
+	due = t->skip_ahead + skipped - ahead;
+	t->skip_ahead = ahead;
+	return due;
+}
+
 static enum hrtimer_restart tickdev_hrtimer_fn(struct hrtimer *hr)
 {
 	struct tickdev_source *t = container_of(hr, struct tickdev_source, hr);
-	ktime_t now = ktime_get();
+	u64 start_ns = ktime_get_ns();
 	u64 sched_ns = ktime_to_ns(hrtimer_get_expires(hr));
-	u64 n;
+	u64 end_ns, next_ns, n;
 
-	tickdev_timer_expired(t, sched_ns, ktime_to_ns(now));
+	tickdev_timer_expired(t, sched_ns, start_ns);
 	if (!READ_ONCE(t->active))
 		return HRTIMER_NORESTART;
-	/* Advances the expiry by whole periods past now: n - 1 were missed. */
-	n = hrtimer_forward(hr, ns_to_ktime(tickdev_rearm_from(t, ktime_to_ns(now))),
+	end_ns = ktime_get_ns();
+	/* Advances the expiry by whole periods past that: n - 1 are skipped. */
+	n = hrtimer_forward(hr, ns_to_ktime(tickdev_rearm_from(t, start_ns, end_ns)),
 			    ns_to_ktime(t->period_ns));
-	tickdev_timer_rearmed(t, ktime_to_ns(hrtimer_get_expires(hr)),
-			      n ? n - 1 : 0);
+	next_ns = ktime_to_ns(hrtimer_get_expires(hr));
+	tickdev_timer_rearmed(t, next_ns,
+			      tickdev_overruns(t, n ? n - 1 : 0, next_ns, end_ns));
 	return HRTIMER_RESTART;
 }
 
@@ -96,7 +116,7 @@ static void tickdev_list_fn(struct timer_list *tl)
 {
 	struct tickdev_source *t = tickdev_timer_container_of(t, tl, list);
 	u64 now_ns = ktime_get_ns();
-	u64 overruns = 0;
+	u64 skipped = 0, end_ns, from_ns;
 
 	/*
 	 * jiffies and CLOCK_MONOTONIC are not locked together: a late tick
@@ -114,14 +134,16 @@ static void tickdev_list_fn(struct timer_list *tl)
 	if (!READ_ONCE(t->active))
 		return;
 	/* As hrtimer_forward(): expiries already due when we re-arm are missed. */
-	now_ns = tickdev_rearm_from(t, now_ns);
+	end_ns = ktime_get_ns();
+	from_ns = tickdev_rearm_from(t, now_ns, end_ns);
 	t->k++;
-	while (tickdev_list_due(t, t->k) <= now_ns) {
+	while (tickdev_list_due(t, t->k) <= from_ns) {
 		t->k++;
-		overruns++;
+		skipped++;
 	}
 	mod_timer(&t->list, tickdev_list_expires(t, t->k));
-	tickdev_timer_rearmed(t, tickdev_list_due(t, t->k), overruns);
+	tickdev_timer_rearmed(t, tickdev_list_due(t, t->k),
+			      tickdev_overruns(t, skipped, tickdev_list_due(t, t->k), end_ns));
 }
 
 void tickdev_timer_init(struct tickdev_source *t)
@@ -142,6 +164,7 @@ void tickdev_timer_start(struct tickdev_source *t, u32 kind, u64 period_ns)
 	t->kind = kind;
 	t->period_ns = period_ns;
 	t->k = 1;
+	t->skip_ahead = 0;
 	t->start_jiffies = jiffies;
 	t->start_ns = ktime_get_ns();
 	WRITE_ONCE(t->active, true);
