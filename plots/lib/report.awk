@@ -780,10 +780,11 @@ function bar_rate(    r) {
 			"spinlock " rate_str("spinlock", 1) ", timerfd " rate_str("timerfd", 1), "≤ 1.5×", "**FAIL**")
 	} else
 		bar_row("highest sustained rate, 1 reader: timerfd ÷ spinlock", "not measured: spinlock " rate_str("spinlock", 1) ", timerfd " rate_str("timerfd", 1), "≤ 1.5×", "n/a")
+	# Issue 4 sets the rate bar for each design (the summary judges both).
 	if (isnum(RATE["workqueue", 1]) && isnum(RATE["timerfd", 1]) && RATE["workqueue", 1] > 0)
-		bar_row("highest sustained rate, 1 reader: timerfd ÷ workqueue", \
+		bar_row("highest sustained rate (0 drops, 0 overruns), 1 reader: timerfd ÷ workqueue", \
 			sprintf("workqueue %s Hz, timerfd %s Hz: %s", RATE["workqueue", 1], RATE["timerfd", 1], ratio(RATE["timerfd", 1], RATE["workqueue", 1])), \
-			"recorded, no bar", "—")
+			"≤ 1.5×", "**" (RATE["timerfd", 1] / RATE["workqueue", 1] <= 1.5 ? "PASS" : "FAIL") "**")
 	for (r = 1; r <= NRATER; r++) {
 		if (RATER[r] == 1)
 			continue
