@@ -265,6 +265,47 @@ TEST_F_TIMEOUT(rd, lagging_reader_loses_oldest_and_is_told, TDT_TIMEOUT)
 }
 
 /*
+ * A reader's dropped count spans STOP and START: one that lagged in a
+ * START and was not read is told, in its first record of the next, of
+ * what it lost in both.  seq restarts at 1 with each START, so dropped
+ * can exceed seq - 1: tests/stress's audit has to know when a reader
+ * registered to bound it (it once took the end of open() for that).
+ */
+TEST_F_TIMEOUT(rd, drops_span_stop_and_start, TDT_TIMEOUT)
+{
+	const __u32 ring = 4;
+	struct tickdev_stats st;
+	struct tdt_reader r;
+	__u64 first;
+
+	tdt_reconfig(_metadata, self->fd[0], ring, 0);
+	ASSERT_EQ(0, ioctl(self->fd[0], TICKDEV_IOC_RESET_STATS));
+	tdt_reader_init(_metadata, &r, self->fd[0], 0, 1, 16);
+
+	tdt_start(_metadata, self->fd[0]);
+	tdt_wait_produced(_metadata, self->fd[0], 2 * ring + 4);
+	tdt_stop(_metadata, self->fd[0]);
+	tdt_get_stats(_metadata, self->fd[0], &st);
+	first = st.produced;
+	tdt_start(_metadata, self->fd[0]);
+	tdt_wait_produced(_metadata, self->fd[0], first + 2 * ring + 4);
+	tdt_stop(_metadata, self->fd[0]);
+	tdt_get_stats(_metadata, self->fd[0], &st);
+
+	ASSERT_LE(0, tdt_reader_drain(&r));
+	ASSERT_STREQ("", r.bad);
+	ASSERT_EQ(ring, r.n) TH_LOG("a full ring holds ring_records records");
+	/* The ring kept the second START's newest: seq counts from 1 there. */
+	ASSERT_EQ(st.produced - first - ring + 1, r.ev[0].seq);
+	ASSERT_EQ(st.produced - ring, r.ev[0].dropped)
+		TH_LOG("first START made %llu, second %llu: dropped should count both",
+		       (unsigned long long)first, (unsigned long long)(st.produced - first));
+	ASSERT_LT(r.ev[0].seq - 1, r.ev[0].dropped);
+	ASSERT_EQ(st.dropped, tdt_reader_dropped(&r));
+	tdt_reader_free(&r);
+}
+
+/*
  * After STOP and draining: each reader got or was told of every event
  * (broadcast), the union of readers covers them (shared), and device-wide
  * enqueued == delivered + dropped, with a closed reader's records dropped.
