@@ -116,7 +116,7 @@ static void tickdev_list_fn(struct timer_list *tl)
 {
 	struct tickdev_source *t = tickdev_timer_container_of(t, tl, list);
 	u64 now_ns = ktime_get_ns();
-	u64 skipped = 0, end_ns, from_ns;
+	u64 skipped = 0, end_ns, from_ns, next_ns;
 
 	/*
 	 * jiffies and CLOCK_MONOTONIC are not locked together: a late tick
@@ -142,8 +142,8 @@ static void tickdev_list_fn(struct timer_list *tl)
 		skipped++;
 	}
 	mod_timer(&t->list, tickdev_list_expires(t, t->k));
-	tickdev_timer_rearmed(t, tickdev_list_due(t, t->k),
-			      tickdev_overruns(t, skipped, tickdev_list_due(t, t->k), end_ns));
+	next_ns = tickdev_list_due(t, t->k);
+	tickdev_timer_rearmed(t, next_ns, tickdev_overruns(t, skipped, next_ns, end_ns));
 }
 
 void tickdev_timer_init(struct tickdev_source *t)
