@@ -23,67 +23,23 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "tdmodule.h"
 #include "tdstress.h"
 
-struct tap {
-	int n, failed;
-};
-
-static void __printf(3, 4) tap_result(struct tap *t, bool ok, const char *name, ...)
-{
-	va_list ap;
-
-	t->n++;
-	t->failed += !ok;
-	printf("%sok %d ", ok ? "" : "not ", t->n);
-	va_start(ap, name);
-	vprintf(name, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void unload(void)
-{
-	int i;
-
-	for (i = 0; i < 2000 && !access("/sys/module/tickdev", F_OK); i++) {
-		if (!syscall(SYS_delete_module, "tickdev", O_NONBLOCK))
-			return;
-		if (errno != EWOULDBLOCK && errno != EBUSY && errno != ENOENT)
-			err(1, "rmmod tickdev");
-		tds_sleep_us(10000);
-	}
-}
-
+/*
+ * Load afresh with @params.  False when there is no .ko to load: a SKIP.
+ * A module that stays busy, or a node that does not appear, is left for
+ * insmod or open() to fail on.
+ */
 static bool load(const char *params)
 {
-	const char *env = getenv("TICKDEV_KO");
-	char ko[512], exe[400], *slash;
-	ssize_t n;
-	int fd, i;
+	char ko[512];
 
-	if (env && *env) {
-		snprintf(ko, sizeof(ko), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0)
-			err(1, "readlink");
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(ko, sizeof(ko), "%s/../../driver/tickdev.ko", exe);
-	}
-	unload();
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	tds_ko_path(ko, sizeof(ko));
+	tds_unload(true);
+	if (!tds_insmod(ko, params))
 		return false;
-	if (syscall(SYS_finit_module, fd, params, 0))
-		err(1, "insmod %s %s", ko, params);
-	if (close(fd))
-		err(1, "close");
-	for (i = 0; i < 2000 && access(TDS_DEV, F_OK); i++)
-		tds_sleep_us(10000);
+	tds_wait_node();
 	return true;
 }
 
@@ -200,7 +156,7 @@ int main(void)
 {
 	struct tickdev_config before, after;
 	struct tickdev_stats st;
-	struct tap t = { 0, 0 };
+	struct tds_tap t = { 0, 0 };
 	int fd, status, rc;
 	char name[256];
 	bool ok;
@@ -240,26 +196,26 @@ int main(void)
 		       memcmp(&before, &after, sizeof(before)) ? "changed" : "unchanged");
 		rc |= 1;
 	}
-	tap_result(&t, rc != 255 && !(rc & 2),
-		   "reader_without_cap_sys_admin_can_read_poll_clear_and_query");
-	tap_result(&t, rc != 255 && !(rc & 1),
-		   "control_ioctls_without_cap_sys_admin_fail_eperm_change_nothing");
+	tds_tap_result(&t, rc != 255 && !(rc & 2),
+		       "reader_without_cap_sys_admin_can_read_poll_clear_and_query");
+	tds_tap_result(&t, rc != 255 && !(rc & 1),
+		       "control_ioctls_without_cap_sys_admin_fail_eperm_change_nothing");
 
 	ok = ok && !ioctl(fd, TICKDEV_IOC_STOP) &&
 	     !ioctl(fd, TICKDEV_IOC_SET_CONFIG, &before) &&
 	     !ioctl(fd, TICKDEV_IOC_RESET_STATS) && !ioctl(fd, TICKDEV_IOC_START) &&
 	     !ioctl(fd, TICKDEV_IOC_STOP);
-	tap_result(&t, ok, "control_ioctls_with_cap_sys_admin_work");
+	tds_tap_result(&t, ok, "control_ioctls_with_cap_sys_admin_work");
 
 	ok = mode_param(name, sizeof(name));
 	if (ok)
 		printf("# the node's mode: module parameter %s\n", name);
 	else
 		printf("# no module parameter named *mode* under /sys/module/tickdev/parameters\n");
-	tap_result(&t, ok, "device_node_mode_is_a_module_parameter");
+	tds_tap_result(&t, ok, "device_node_mode_is_a_module_parameter");
 
 	if (close(fd))
 		err(1, "close");
-	unload();
+	tds_unload(true);
 	return t.failed ? 1 : 0;
 }

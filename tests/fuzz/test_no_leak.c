@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "tdmodule.h"
 #include "tdstress.h"
 
 #define FILL	0xAA
@@ -36,25 +37,6 @@ static_assert(offsetof(struct tickdev_event, timer) + 2 == sizeof(struct tickdev
 static_assert(sizeof(struct tickdev_stats) == 8 * 8 + 2 * 4, "tickdev_stats has a hole");
 static_assert(sizeof(struct tickdev_config) == 8 + 6 * 4, "tickdev_config has a hole");
 
-struct tap {
-	int n, failed;
-};
-
-static void __printf(3, 4)
-tap_result(struct tap *t, bool ok, const char *name, ...)
-{
-	va_list ap;
-
-	t->n++;
-	if (!ok)
-		t->failed++;
-	printf("%sok %d ", ok ? "" : "not ", t->n);
-	va_start(ap, name);
-	vprintf(name, ap);
-	va_end(ap);
-	printf("\n");
-}
-
 /* First offset in [from, to) that is not @v, or -1. */
 static long not_fill(const unsigned char *b, size_t from, size_t to, unsigned char v)
 {
@@ -66,56 +48,26 @@ static long not_fill(const unsigned char *b, size_t from, size_t to, unsigned ch
 	return -1;
 }
 
-static void unload(void);
+/* Called only with the module loaded: its vanishing (ENOENT) is an error too. */
+static void unload(void)
+{
+	if (!tds_unload(false))
+		errx(1, "rmmod tickdev: still busy");
+}
 
 static int load(const char *params)
 {
-	char ko[512], exe[400];
-	const char *env = getenv("TICKDEV_KO");
-	ssize_t n;
-	char *slash;
-	int fd, i;
+	char ko[512];
 
-	if (env && *env) {
-		snprintf(ko, sizeof(ko), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0)
-			err(1, "readlink /proc/self/exe");
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(ko, sizeof(ko), "%s/../../driver/tickdev.ko", exe);
-	}
-	if (!access("/sys/module/tickdev", F_OK))
+	tds_ko_path(ko, sizeof(ko));
+	if (tds_loaded())
 		unload();
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (!tds_insmod(ko, params)) {
 		printf("1..0 # SKIP no module at %s: run make\n", ko);
 		exit(0);
 	}
-	if (syscall(SYS_finit_module, fd, params, 0))
-		err(1, "insmod %s %s", ko, params);
-	if (close(fd))
-		err(1, "close");
-	for (i = 0; i < 2000 && access(TDS_DEV, F_OK); i++)
-		tds_sleep_us(10000);
+	tds_wait_node();
 	return 0;
-}
-
-static void unload(void)
-{
-	int i;
-
-	for (i = 0; i < 2000; i++) {
-		if (!syscall(SYS_delete_module, "tickdev", O_NONBLOCK))
-			return;
-		if (errno != EWOULDBLOCK && errno != EBUSY)
-			err(1, "rmmod tickdev");
-		tds_sleep_us(10000);
-	}
-	errx(1, "rmmod tickdev: still busy");
 }
 
 /* Wait (bounded) until @fd has at least @n records queued. */
@@ -291,7 +243,7 @@ int main(void)
 	unsigned char *pat = malloc(256 + TICKDEV_FRAME_MAX);
 	unsigned char *buf = malloc(8 * TDS_MAX_RECORD + SLACK);
 	struct tickdev_config cfg;
-	struct tap t = { 0, 0 };
+	struct tds_tap t = { 0, 0 };
 	unsigned int timer, design, fanout, total;
 	char why[400];
 	bool ok, ok_stats = true, ok_cfg = true, ok_u32 = true;
@@ -346,18 +298,18 @@ int main(void)
 					ok = false;
 					printf("# no record arrived to audit\n");
 				}
-				tap_result(&t, ok,
-					   "records_%s_%s_%s_padding_zero_nothing_written_past_return (%u records)",
-					   tds_timer_name(timer), tds_design_name(design),
-					   tds_fanout_name(fanout), total);
+				tds_tap_result(&t, ok,
+					       "records_%s_%s_%s_padding_zero_nothing_written_past_return (%u records)",
+					       tds_timer_name(timer), tds_design_name(design),
+					       tds_fanout_name(fanout), total);
 			}
 		}
 	}
 	if (!ok_stats || !ok_cfg || !ok_u32)
 		printf("# %s\n", why);
-	tap_result(&t, ok_stats, "get_stats_writes_only_the_struct_every_field_set");
-	tap_result(&t, ok_cfg, "get_config_writes_only_the_struct_reserved_zero");
-	tap_result(&t, ok_u32, "u32_ioctls_write_exactly_four_bytes");
+	tds_tap_result(&t, ok_stats, "get_stats_writes_only_the_struct_every_field_set");
+	tds_tap_result(&t, ok_cfg, "get_config_writes_only_the_struct_reserved_zero");
+	tds_tap_result(&t, ok_u32, "u32_ioctls_write_exactly_four_bytes");
 	tds_ioctl(fd, TICKDEV_IOC_STOP, NULL, "STOP");
 	if (close(fd))
 		err(1, "close");

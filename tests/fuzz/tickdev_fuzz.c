@@ -43,6 +43,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "tdmodule.h"
 #include "tdstress.h"
 
 #define MAX_WORKERS	16
@@ -897,18 +898,6 @@ static int check_device(const struct fopts *o, const unsigned char *pat, __u32 t
 	return fails;
 }
 
-static __u64 parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		errx(2, "%s: '%s' is not a number", what, s);
-	return v;
-}
-
 static __u64 max_ring_bytes(void)
 {
 	FILE *f = fopen("/sys/module/tickdev/parameters/max_ring_kib", "r");
@@ -964,13 +953,13 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			o.seed = parse_u64(optarg, "--seed");
+			o.seed = tds_parse_u64(optarg, "--seed");
 			break;
 		case 'c':
-			o.count = parse_u64(optarg, "--count");
+			o.count = tds_parse_u64(optarg, "--count");
 			break;
 		case 't':
-			o.threads = (unsigned int)parse_u64(optarg, "--threads");
+			o.threads = (unsigned int)tds_parse_u64(optarg, "--threads");
 			break;
 		case 'n':
 			o.controller = false;
@@ -979,10 +968,10 @@ int main(int argc, char **argv)
 			o.verify = true;
 			break;
 		case 'j':
-			o.jiffy_ns = parse_u64(optarg, "--jiffy-ns");
+			o.jiffy_ns = tds_parse_u64(optarg, "--jiffy-ns");
 			break;
 		case 'p':
-			o.progress = parse_u64(optarg, "--progress");
+			o.progress = tds_parse_u64(optarg, "--progress");
 			break;
 		case 'v':
 			o.verbose = true;

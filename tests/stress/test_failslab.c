@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "tdmodule.h"
 #include "tdstress.h"
 
 #define FS	"/sys/kernel/debug/failslab"
@@ -60,23 +61,6 @@ static void knobs_init(struct knob *k)
 		k[i].value = set[i][1];
 		k[i].saved[0] = '\0';
 	}
-}
-
-struct tap {
-	int n, failed;
-};
-
-static void __printf(3, 4) tap_result(struct tap *t, bool ok, const char *name, ...)
-{
-	va_list ap;
-
-	t->n++;
-	t->failed += !ok;
-	printf("%sok %d ", ok ? "" : "not ", t->n);
-	va_start(ap, name);
-	vprintf(name, ap);
-	va_end(ap);
-	printf("\n");
 }
 
 static bool read_file(const char *path, char *buf, size_t len)
@@ -157,55 +141,19 @@ static bool nth_fired(int fd)
 	return false;
 }
 
-static const char *ko_path(char *ko, size_t len)
-{
-	const char *env = getenv("TICKDEV_KO");
-	char exe[400];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env) {
-		snprintf(ko, len, "%s", env);
-		return ko;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		err(1, "readlink /proc/self/exe");
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(ko, len, "%s/../../driver/tickdev.ko", exe);
-	return ko;
-}
-
-static bool loaded(void)
-{
-	return !access("/sys/module/tickdev", F_OK);
-}
-
+/*
+ * Unloaded or never loaded, both fine (a failed insmod leaves nothing);
+ * still busy is not: every sweep step needs a clean start.
+ */
 static void unload(void)
 {
-	int i;
-
-	for (i = 0; i < 2000 && loaded(); i++) {
-		if (!syscall(SYS_delete_module, "tickdev", O_NONBLOCK))
-			return;
-		if (errno != EWOULDBLOCK && errno != EBUSY && errno != ENOENT)
-			err(1, "rmmod tickdev");
-		tds_sleep_us(10000);
-	}
-	if (loaded())
+	if (!tds_unload(true))
 		errx(1, "rmmod tickdev: still busy");
 }
 
 static void wait_node(void)
 {
-	int i;
-
-	for (i = 0; i < 2000 && access(TDS_DEV, F_OK); i++)
-		tds_sleep_us(10000);
-	if (access(TDS_DEV, F_OK))
+	if (!tds_wait_node())
 		errx(1, "%s did not appear", TDS_DEV);
 }
 
@@ -324,7 +272,7 @@ static unsigned int kernel_warnings(void)
  * loader, whose own failure paths are not ours to test (some WARN, e.g.
  * trace event field setup, and would fail the debug tier for nothing).
  */
-static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat,
+static void test_init(struct tds_tap *t, int kofd, int nfd, const unsigned char *pat,
 		      unsigned char *buf, size_t len)
 {
 	static const char params[] = "autostart=1 fanout=shared period_ns=1000000";
@@ -352,7 +300,7 @@ static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat
 		if (ret && e != ENOMEM && !bad++)
 			printf("# insmod, allocation %u of %u failed: %s, expected ENOMEM\n", n,
 			       total, strerror(e));
-		if (ret && loaded() && !bad++)
+		if (ret && tds_loaded() && !bad++)
 			fprintf(stdout,
 				"# insmod, allocation %u of %u failed: init failed but the module is loaded\n",
 			       n, total);
@@ -382,11 +330,12 @@ static void test_init(struct tap *t, int kofd, int nfd, const unsigned char *pat
 	fprintf(stdout,
 		"# module init: the last %u of %u allocations of insmod failed one at a time (%u absorbed, the rest ENOMEM)\n",
 	       fired, total, absorbed);
-	tap_result(t, !bad && fired, "module_init_allocation_failures_enomem_nothing_left_loaded");
+	tds_tap_result(t, !bad && fired,
+		       "module_init_allocation_failures_enomem_nothing_left_loaded");
 }
 
 /* open(): every allocation fails once; the reader count never leaks. */
-static void test_open(struct tap *t, int nfd, const unsigned char *pat, unsigned char *buf,
+static void test_open(struct tds_tap *t, int nfd, const unsigned char *pat, unsigned char *buf,
 		      size_t len)
 {
 	unsigned int n, fired = 0, bad = 0;
@@ -430,11 +379,11 @@ static void test_open(struct tap *t, int nfd, const unsigned char *pat, unsigned
 	if (close(fd) || close(ctl))
 		err(1, "close");
 	printf("# open: %u allocations failed one at a time\n", fired);
-	tap_result(t, !bad && fired, "open_allocation_failures_enomem_reader_count_intact");
+	tds_tap_result(t, !bad && fired, "open_allocation_failures_enomem_reader_count_intact");
 }
 
 /* SET_CONFIG: every allocation fails once; on failure nothing changed. */
-static void test_set_config(struct tap *t, int nfd, const unsigned char *pat,
+static void test_set_config(struct tds_tap *t, int nfd, const unsigned char *pat,
 			    unsigned char *buf, size_t len)
 {
 	struct tickdev_config a = { .period_ns = 1000000, .timer = TICKDEV_TIMER_HRTIMER,
@@ -504,7 +453,7 @@ static void test_set_config(struct tap *t, int nfd, const unsigned char *pat,
 		if (close(fds[i]))
 			err(1, "close");
 	printf("# SET_CONFIG: %u allocations failed one at a time\n", fired);
-	tap_result(t, !bad && fired, "set_config_allocation_failures_enomem_config_unchanged");
+	tds_tap_result(t, !bad && fired, "set_config_allocation_failures_enomem_config_unchanged");
 }
 
 int main(void)
@@ -517,7 +466,7 @@ int main(void)
 	size_t len = 64 * TDS_MAX_RECORD / 16;
 	unsigned char *pat = malloc(256 + TICKDEV_FRAME_MAX), *buf = malloc(len);
 	struct knob knobs[NKNOBS];
-	struct tap t = { 0, 0 };
+	struct tds_tap t = { 0, 0 };
 	char ko[512], path[64];
 	const char *why = NULL;
 	size_t i;
@@ -535,7 +484,7 @@ int main(void)
 		why = "no failslab in debugfs: needs CONFIG_FAILSLAB (the debug kernel)";
 	else if (access(path, W_OK))
 		why = "no /proc/<pid>/task/<tid>/fail-nth: CONFIG_FAULT_INJECTION is off";
-	else if (access(ko_path(ko, sizeof(ko)), R_OK))
+	else if (access(tds_ko_path(ko, sizeof(ko)), R_OK))
 		why = "the module is not built: run make";
 	if (why) {
 		for (i = 0; i < ARRAY_SIZE(names); i++)

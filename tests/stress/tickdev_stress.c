@@ -49,6 +49,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "tdmodule.h"
 #include "tdstress.h"
 
 #define MAX_READERS	256
@@ -1468,16 +1469,10 @@ static int run_stress(const struct opts *o)
 static int load_module(const char *ko, const char *params)
 {
 	__u64 end;
-	int fd, ret;
 
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!tds_insmod(ko, params))
 		err(1, "open %s", ko);
-	ret = (int)syscall(SYS_finit_module, fd, params, 0);
-	if (ret)
-		err(1, "insmod %s %s", ko, params);
-	if (close(fd))
-		err(1, "close");
+	/* Polled 1 ms apart, not tds_wait_node()'s 10 ms: --cycles waits less. */
 	end = tds_now_ns() + 20000000000ULL;
 	while (access(TDS_DEV, F_OK)) {
 		if (tds_now_ns() > end)
@@ -1491,9 +1486,8 @@ static int unload_module(void)
 {
 	__u64 end = tds_now_ns() + 20000000000ULL;
 
-	while (syscall(SYS_delete_module, "tickdev", O_NONBLOCK)) {
-		if (errno != EWOULDBLOCK && errno != EBUSY)
-			err(1, "rmmod tickdev");
+	/* Loaded by us, so ENOENT is an error; polled 1 ms apart, as above. */
+	while (!tds_rmmod_once(false)) {
 		if (tds_now_ns() > end)
 			errx(1, "rmmod tickdev: still busy after every reader closed");
 		tds_sleep_us(1000);
@@ -1645,18 +1639,6 @@ static unsigned int parse_mask(const char *s, const char *const *names, unsigned
 	return mask;
 }
 
-static __u64 parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		errx(2, "%s: '%s' is not a number", what, s);
-	return v;
-}
-
 static void print_help(FILE *f)
 {
 	fprintf(f,
@@ -1743,28 +1725,28 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			o.seed = parse_u64(optarg, "--seed");
+			o.seed = tds_parse_u64(optarg, "--seed");
 			break;
 		case 'S':
-			o.seconds = (unsigned int)parse_u64(optarg, "--seconds");
+			o.seconds = (unsigned int)tds_parse_u64(optarg, "--seconds");
 			break;
 		case 'O':
-			o.max_ops = (unsigned int)parse_u64(optarg, "--max-ops");
+			o.max_ops = (unsigned int)tds_parse_u64(optarg, "--max-ops");
 			break;
 		case 'r':
-			o.readers = (unsigned int)parse_u64(optarg, "--readers");
+			o.readers = (unsigned int)tds_parse_u64(optarg, "--readers");
 			break;
 		case 'p':
-			o.procs = (unsigned int)parse_u64(optarg, "--procs");
+			o.procs = (unsigned int)tds_parse_u64(optarg, "--procs");
 			break;
 		case 'P':
-			o.per_proc = (unsigned int)parse_u64(optarg, "--per-proc");
+			o.per_proc = (unsigned int)tds_parse_u64(optarg, "--per-proc");
 			break;
 		case 'v':
-			o.victims = (unsigned int)parse_u64(optarg, "--victims");
+			o.victims = (unsigned int)tds_parse_u64(optarg, "--victims");
 			break;
 		case 'x':
-			o.storms = (unsigned int)parse_u64(optarg, "--storms");
+			o.storms = (unsigned int)tds_parse_u64(optarg, "--storms");
 			break;
 		case 't':
 			o.timers = parse_mask(optarg, timer_names, 2, &o.base.timer);
@@ -1776,37 +1758,37 @@ int main(int argc, char **argv)
 			o.fanouts = parse_mask(optarg, fanout_names, 2, &o.base.fanout);
 			break;
 		case 'n':
-			period = parse_u64(optarg, "--period-ns");
+			period = tds_parse_u64(optarg, "--period-ns");
 			break;
 		case 'm':
-			o.min_period = parse_u64(optarg, "--min-period-ns");
+			o.min_period = tds_parse_u64(optarg, "--min-period-ns");
 			break;
 		case 'M':
-			o.max_period = parse_u64(optarg, "--max-period-ns");
+			o.max_period = tds_parse_u64(optarg, "--max-period-ns");
 			break;
 		case 'j':
-			o.list_min = parse_u64(optarg, "--list-min-ns");
+			o.list_min = tds_parse_u64(optarg, "--list-min-ns");
 			break;
 		case 'W':
-			o.wq_min = parse_u64(optarg, "--wq-min-period-ns");
+			o.wq_min = tds_parse_u64(optarg, "--wq-min-period-ns");
 			break;
 		case 'Y':
-			o.wq_max_frame = (__u32)parse_u64(optarg, "--wq-max-frame");
+			o.wq_max_frame = (__u32)tds_parse_u64(optarg, "--wq-max-frame");
 			break;
 		case 'R':
-			o.base.ring_records = (__u32)parse_u64(optarg, "--ring");
+			o.base.ring_records = (__u32)tds_parse_u64(optarg, "--ring");
 			break;
 		case 'F':
-			o.base.frame_bytes = (__u32)parse_u64(optarg, "--frame");
+			o.base.frame_bytes = (__u32)tds_parse_u64(optarg, "--frame");
 			break;
 		case 'q':
-			o.quiet_events = (unsigned int)parse_u64(optarg, "--quiet-events");
+			o.quiet_events = (unsigned int)tds_parse_u64(optarg, "--quiet-events");
 			break;
 		case 'N':
 			o.no_signals = true;
 			break;
 		case 'c':
-			o.cycles = (unsigned int)parse_u64(optarg, "--cycles");
+			o.cycles = (unsigned int)tds_parse_u64(optarg, "--cycles");
 			break;
 		case 'k':
 			o.ko = optarg;
