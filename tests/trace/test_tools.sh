@@ -82,7 +82,7 @@ if [ -f $T/events/tickdev/tickdev_read/hist ]; then
 	if [ "${w:-0}" -gt 0 ] && [ "${r:-0}" -gt 0 ] && [ "${p:-0}" -gt 0 ]; then
 		tap_ok "hist_trigger_joins_legs"
 	else
-		tap_fail "hist_trigger_joins_legs" "expected hits in the producer, wake and read synthetic histograms; got '$p' '$w' '$r'"
+		tap_fail "hist_trigger_joins_legs" "expected hits in the producer, wake and read synthetic histograms; got '$p' '$w' '$r'; hist-trigger said: $(tail -n 3 "$tmp/err")"
 	fi
 	if [ ! -d $T/instances/tickdev_hist ] && ! grep -q '^tickdev_lat' $T/synthetic_events; then
 		tap_ok "hist_trigger_cleans_up"
