@@ -42,10 +42,11 @@ user: deps
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d || exit 1; fi; \
 	done
 
-# --stall turns a hung guest into a failure that names where its vCPUs
-# were (live text patching can hang multi-threaded TCG; see scripts/bench).
+# Two boots (scripts/test-vm): the tests that live-patch kernel text with
+# single-threaded TCG, the rest multi-threaded; a hung guest fails with
+# where its vCPUs were.
 test: all
-	scripts/vm-run --stall 900 -t 3600 -- tests/run
+	scripts/test-vm --stall 900 -t 3600
 
 # The main job: the benchmark suite in the guest, into results/<date>-<commit>/
 # (two boots: latency phases multi-threaded TCG, tracing overhead single).

@@ -11,6 +11,9 @@
  *
  * Every test runs for each timer x design x fan-out combination; each
  * loads the module itself and leaves none loaded.
+ *
+ * tickdev-test: patches-kernel-text: enabling the events switches their
+ * static keys and calls (tests/run says why that matters).
  */
 #include <sys/stat.h>
 

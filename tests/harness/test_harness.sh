@@ -3,6 +3,8 @@
 #
 # Proves the guest harness: a kbuild module loads and unloads, and bpftrace
 # and trace-cmd both attach to a kernel tracepoint of the guest kernel.
+# tickdev-test: patches-kernel-text: it attaches bpftrace and trace-cmd to tracepoints, which
+# switches static keys and calls (tests/run says why that matters).
 set -euo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
 

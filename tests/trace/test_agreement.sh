@@ -23,6 +23,8 @@
 #     the same tracepoint (bpftrace runs first) and by the observer's own
 #     cost, which is a timing and grew past 20 us on the debug kernel.
 # Runs in the guest as root (tests/run); leaves no module loaded.
+# tickdev-test: patches-kernel-text: it records with trace-cmd and bpftrace, which
+# switches static keys and calls (tests/run says why that matters).
 set -euo pipefail
 
 case "${1:-}" in

@@ -8,6 +8,8 @@
 #
 # Runs in the guest as root (tests/run); leaves no module loaded.
 # About 60-90 s: one bpftrace start-up (~5-10 s) per script.
+# tickdev-test: patches-kernel-text: it attaches the bpftrace scripts, which
+# switches static keys and calls (tests/run says why that matters).
 set -euo pipefail
 
 case "${1:-}" in

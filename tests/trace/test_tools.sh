@@ -12,6 +12,8 @@
 #     items only: as many queue_work as execute_start in the workqueue
 #     design, none in the spinlock design.
 # Runs in the guest as root (tests/run); leaves no module loaded.
+# tickdev-test: patches-kernel-text: it runs trace-record, hist-trigger and perf-stat-cell, which
+# switches static keys and calls (tests/run says why that matters).
 set -euo pipefail
 
 case "${1:-}" in
