@@ -8,20 +8,24 @@
 #
 # Agreement, stated:
 #   - trace-cmd sees every read: rows == readers x records (exact);
-#   - bpftrace sees no record trace-cmd did not, and at least 90% of them:
-#     the kernel skips a BPF program that fires while another runs on the
-#     same CPU (e.g. the timer softirq landing on a reader's tickdev_read
-#     program), and under TCG programs are slow enough for that to happen
-#     to a few percent of records; ftrace has no such limit;
+#   - bpftrace sees no record trace-cmd did not, and at least half of
+#     them: the kernel skips a BPF program that fires while another runs
+#     on the same CPU (e.g. the timer softirq landing on a reader's
+#     tickdev_read program), and how often that happens is a timing: 95%
+#     of rows seen in the stock guest with multi-threaded TCG, 69% in the
+#     debug guest with single-threaded TCG (2026-12-04); ftrace has no
+#     such limit.  The share is printed;
 #   - on common rows the fields the kernel stamped (sched_ns, expire_ns,
 #     read_ns, lateness_ns, latency_ns) are identical (exact);
-#   - the legs made of stamped fields (lateness, latency) have medians
-#     within 15% or 20 us of trace-cmd's over all rows (they differ only by
-#     the rows bpftrace missed); the legs that use trace times (producer,
-#     wake, read) must be there in both, and their medians are printed,
-#     not bounded: they differ by when each path takes its timestamp in
-#     the same tracepoint (bpftrace runs first) and by the observer's own
-#     cost, which is a timing and grew past 20 us on the debug kernel.
+#   - every leg is there in both paths, and on common rows the legs made
+#     of stamped fields (lateness, latency) have identical medians.  Over
+#     all rows the medians are printed, not bounded: they differ by the
+#     rows bpftrace missed, and those are not a random sample (they are
+#     the ones a softirq landed on: bpftrace's lateness median was 21%
+#     lower than trace-cmd's in the debug guest).  So are the legs that
+#     use trace times (producer, wake, read): they differ by when each
+#     path takes its timestamp in the same tracepoint (bpftrace runs
+#     first) and by the observer's own cost, which is a timing.
 # Runs in the guest as root (tests/run); leaves no module loaded.
 # tickdev-test: patches-kernel-text: it records with trace-cmd and bpftrace, which
 # switches static keys and calls (tests/run says why that matters).
@@ -38,9 +42,7 @@ top=$TRACE_TOP
 designs=(spinlock workqueue)
 readers=2
 records=1500
-min_pct=90
-tol_pct=15
-tol_ns=20000
+min_pct=50
 
 tap_plan $((4 * ${#designs[@]}))
 why=$(why_not_runnable)
@@ -92,6 +94,7 @@ for d in "${designs[@]}"; do
 		tap_fail "${d}_trace_cmd_sees_every_read" "expected $want rows ($readers readers x $records), trace-cmd gave $nB"
 	fi
 
+	echo "# $d: bpftrace saw $nA of trace-cmd's $nB rows ($((nA * 100 / (nB > 0 ? nB : 1)))%)"
 	if [ "$onlyA" = 0 ] && [ $((nA * 100)) -ge $((nB * min_pct)) ]; then
 		tap_ok "${d}_bpftrace_rows_subset_ge_${min_pct}pct"
 	else
@@ -105,18 +108,17 @@ for d in "${designs[@]}"; do
 		tap_fail "${d}_kernel_fields_identical" "expected 0 mismatching common rows (of $ncom) per field; got $mism"
 	fi
 
-	bad=$(awk -v tp="$tol_pct" -v tn="$tol_ns" '
+	# Columns: leg A_n A_p50 B_n B_p50 diff_pct common_n cA_p50 cB_p50 ...
+	bad=$(awk '
 		/^(lateness_ns|producer_ns|wake_ns|read_ns_leg|latency_ns) / {
 			if ($3 == "" || $5 == "" || $2 == 0 || $4 == 0) { printf " %s: no data", $1; next }
 			if ($1 !~ /^(lateness_ns|latency_ns)$/) next	# trace-time legs: printed above
-			d = $3 - $5; if (d < 0) d = -d
-			lim = $5 * tp / 100; if (lim < tn) lim = tn
-			if (d > lim) printf " %s: bpftrace %s vs trace-cmd %s ns (|diff| %d > %d)", $1, $3, $5, d, lim
+			if ($7 == 0 || $8 != $9) printf " %s: on %s common rows bpftrace %s vs trace-cmd %s ns", $1, $7, $8, $9
 		}' "$w/cmp")
 	if [ -z "$bad" ]; then
 		tap_ok "${d}_leg_medians_agree"
 	else
-		tap_fail "${d}_leg_medians_agree" "expected every leg in both paths, and the stamped legs' medians within $tol_pct% or $((tol_ns / 1000)) us;$bad"
+		tap_fail "${d}_leg_medians_agree" "expected every leg in both paths, and identical medians of the stamped legs on common rows;$bad"
 	fi
 done
 tap_done
