@@ -16,11 +16,13 @@ tap_ok() {
 	echo "ok $_tap_n $1"
 }
 
-# tap_fail NAME WHAT: WHAT says what was expected and what happened.
+# tap_fail NAME WHAT: WHAT says what was expected and what happened.  Each
+# of its lines is a "# " diagnostic, so a line quoted from a log (say, a
+# "not ok" of another program) is never read as a result.
 tap_fail() {
 	_tap_n=$((_tap_n + 1))
 	_tap_fail=$((_tap_fail + 1))
-	echo "# $1: $2"
+	printf '%s\n' "$1: $2" | sed 's/^/# /'
 	echo "not ok $_tap_n $1"
 }
 
