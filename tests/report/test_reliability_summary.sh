@@ -53,14 +53,14 @@ got
 $rows"
 fi
 
-missing=()
-while IFS= read -r l; do
-	grep -qxF -- "$l" "$sum" || missing+=("$l")
-done < <(grep -E '^not ok|^# failed:' "$log")
-if [ "$(grep -cE '^not ok' "$log")" -gt 0 ] && [ ${#missing[@]} -eq 0 ]; then
+# unquoted: the lines of stdin that are not a whole line of the summary.
+unquoted() { grep -vxF -f "$sum" || true; }
+
+missing=$(grep -E '^not ok|^# failed:' "$log" | unquoted)
+if grep -qE '^not ok' "$log" && [ -z "$missing" ]; then
 	tap_ok failed_results_are_quoted
 else
-	tap_fail failed_results_are_quoted "expected every 'not ok' and '# failed:' line of the log (at least one); missing: ${missing[*]:-none in the log}"
+	tap_fail failed_results_are_quoted "expected every 'not ok' and '# failed:' line of the log (at least one); missing: ${missing:-none in the log}"
 fi
 
 # The figures the reliability section reports, by the prefix each program
@@ -76,32 +76,28 @@ FIGURES=(
 	'storms: [0-9]* opens'
 	'\(list\|hrtimer\)/\(spinlock\|workqueue\)/\(broadcast\|shared\): [0-9]* s$'
 )
-missing=() seen=0
+figmiss=() seen=0
 for f in "${FIGURES[@]}"; do
 	lines=$(grep -e "^# $f" "$log" | sed 's/^# /  /')
 	if [ -z "$lines" ]; then
-		missing+=("(none in the fixture: '$f')")
+		figmiss+=("(none in the fixture: '$f')")
 		continue
 	fi
-	while IFS= read -r l; do
-		seen=$((seen + 1))
-		grep -qxF -- "$l" "$sum" || missing+=("'${l#  }'")
-	done <<<"$lines"
+	seen=$((seen + $(wc -l <<<"$lines")))
+	m=$(unquoted <<<"$lines")
+	[ -z "$m" ] || figmiss+=("$m")
 done
-if [ ${#missing[@]} -eq 0 ] && ! grep -q '^  fuzz: 0 calls' "$sum"; then
+if [ ${#figmiss[@]} -eq 0 ] && ! grep -q '^  fuzz: 0 calls' "$sum"; then
 	tap_ok every_figure_is_quoted
 else
-	tap_fail every_figure_is_quoted "expected all $seen figure lines and no 'fuzz: 0 calls' line; missing: ${missing[*]:-none}"
+	tap_fail every_figure_is_quoted "expected all $seen figure lines and no 'fuzz: 0 calls' line; missing: ${figmiss[*]:-none}"
 fi
 
-missing=()
-while IFS= read -r l; do
-	grep -qxF -- "$l" "$sum" || missing+=("$l")
-done < <(grep -E '^(not )?ok - (kernel_reports_none|kmemleak_clean|lockdep_still_on)|^ok [0-9]+ (broken_|debug_kernel_)|^#   \[ *[0-9.]+\] BUG: ' "$log")
-if [ "$(grep -c '^ok - kmemleak_clean' "$sum")" -ge 1 ] && [ ${#missing[@]} -eq 0 ]; then
+missing=$(grep -E '^(not )?ok - (kernel_reports_none|kmemleak_clean|lockdep_still_on)|^ok [0-9]+ (broken_|debug_kernel_)|^#   \[ *[0-9.]+\] BUG: ' "$log" | unquoted)
+if grep -q '^ok - kmemleak_clean' "$sum" && [ -z "$missing" ]; then
 	tap_ok detector_results_are_quoted
 else
-	tap_fail detector_results_are_quoted "expected each detector result and the broken build's BUG line; missing: ${missing[*]:-kmemleak_clean}"
+	tap_fail detector_results_are_quoted "expected each detector result and the broken build's BUG line; missing: ${missing:-kmemleak_clean}"
 fi
 
 if scripts/reliability-summary "$tmp/no-such-run" >/dev/null 2>"$tmp/err"; then
